@@ -189,6 +189,18 @@ qrt_status qrt_options_set_isa(qrt_options* options, const char* isa) {
   });
 }
 
+qrt_status qrt_options_set_backend(qrt_options* options, const char* backend) {
+  return guarded(__func__, [&] {
+    QRT_CHECK_ARG(options != nullptr, "options is NULL");
+    qrt_status code = QRT_OK;
+    std::string message;
+    if (!qrt::parse_backend(backend, &options->options.backend, &code, &message)) {
+      return fail(code, std::string(__func__) + ": " + message);
+    }
+    return QRT_OK;
+  });
+}
+
 qrt_status qrt_options_set_profiling(qrt_options* options, int32_t enable) {
   QRT_CHECK_ARG(options != nullptr, "options is NULL");
   QRT_CHECK_ARG(enable == 0 || enable == 1, "enable is " + std::to_string(enable) + ", not 0 or 1");
@@ -364,6 +376,8 @@ qrt_status qrt_interpreter_get_op_info(const qrt_interpreter* interpreter, size_
   info->requant = !qrt::op_requantizes(op.type)                ? "none"
                   : op.rule == qrt::RequantRule::kFixedPoint ? "fixedpoint"
                                                              : "fp32";
+  info->backend = qrt::backend_name(interpreter->interpreter->op_backend(index));
+  info->backend_note = interpreter->interpreter->op_backend_note(index).c_str();
   return QRT_OK;
 }
 

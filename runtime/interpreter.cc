@@ -5,6 +5,7 @@
 #include <new>
 
 #include "kernels/kernel_table.h"
+#include "runtime/backends/xnnpack/xnnpack_backend.h"
 #include "runtime/memory_planner.h"
 
 namespace qrt {
@@ -36,8 +37,10 @@ Status Interpreter::prepare() {
   const KernelTable& kernels = *table;
   const std::vector<OpDesc>& ops = model_.ops();
   ops_.resize(ops.size());
+  op_backends_.assign(ops.size(), Backend::kQrt);
+  op_backend_notes_.assign(ops.size(), std::string());
   for (size_t i = 0; i < ops.size(); ++i) {
-    Status status = prepare_op(model_, ops[i], kernels, &ops_[i]);
+    Status status = prepare_backend_op(i, kernels);
     if (!status.ok()) {
       status.message = "op " + std::to_string(i) + (ops[i].name.empty() ? "" : " '" + ops[i].name + "'") +
                        " (" + fb::EnumNameOpType(ops[i].type) + "): " + status.message;
@@ -54,9 +57,40 @@ Status Interpreter::prepare() {
     threadpool_ = pthreadpool_create(static_cast<size_t>(std::max(options_.num_threads, 0)));
     if (threadpool_ == nullptr) return error(QRT_OUT_OF_MEMORY, "cannot create the thread pool");
   }
+  QRT_RETURN_IF_ERROR(bind_delegated_ops(kernels));
   const size_t threads = threadpool_ != nullptr ? pthreadpool_get_threads_count(threadpool_) : 1;
   for (const std::unique_ptr<PreparedOp>& op : ops_) QRT_RETURN_IF_ERROR(op->set_thread_count(threads));
   prepared_ = true;
+  return ok_status();
+}
+
+// The backend option's choice for one op: XNNPACK when asked for and it
+// takes the op, else qrt's kernels.
+Status Interpreter::prepare_backend_op(size_t index, const KernelTable& kernels) {
+  const OpDesc& op = model_.ops()[index];
+  if (options_.backend == Backend::kXnnpack) {
+    std::unique_ptr<DelegatedOp> delegated;
+    xnnpack_prepare_op(model_, op, &delegated, &op_backend_notes_[index]);
+    if (delegated != nullptr) {
+      ops_[index] = std::move(delegated);
+      op_backends_[index] = Backend::kXnnpack;
+      return ok_status();
+    }
+  }
+  return prepare_op(model_, op, kernels, &ops_[index]);
+}
+
+// Delegated ops bind to the arena and the pool now that both exist; one
+// whose library refuses the binding runs on qrt's kernels instead.
+Status Interpreter::bind_delegated_ops(const KernelTable& kernels) {
+  for (size_t i = 0; i < ops_.size(); ++i) {
+    if (op_backends_[i] == Backend::kQrt) continue;
+    const Status bound = static_cast<DelegatedOp&>(*ops_[i]).bind(tensor_data_.data(), threadpool_);
+    if (bound.ok()) continue;
+    op_backends_[i] = Backend::kQrt;
+    op_backend_notes_[i] = bound.message;
+    QRT_RETURN_IF_ERROR(prepare_op(model_, model_.ops()[i], kernels, &ops_[i]));
+  }
   return ok_status();
 }
 

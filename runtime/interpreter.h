@@ -11,6 +11,7 @@
 
 #include <pthreadpool.h>
 
+#include "runtime/backends/backend.h"
 #include "runtime/model.h"
 #include "runtime/ops/op_registry.h"
 #include "runtime/status.h"
@@ -33,6 +34,8 @@ struct InterpreterOptions {
   // Activation memory prepare may allocate (arena + uint8 boundary copies);
   // larger plans are refused before allocating. qrt_options_set_max_arena_bytes.
   size_t max_arena_bytes = QRT_DEFAULT_MAX_ARENA_BYTES;
+  // kXnnpack: XNNPACK runs the ops it supports, qrt's kernels the rest.
+  Backend backend = Backend::kQrt;
 };
 
 // One op's profile: multiply-accumulates computed at prepare, times measured
@@ -67,16 +70,24 @@ class Interpreter {
   // One entry per op after prepare; times stay 0 unless profiling is on.
   const std::vector<OpProfile>& op_profiles() const { return profiles_; }
   void reset_op_profiles();
+  // Who runs op `index` (after prepare), and why the requested backend did
+  // not take it ("" when it did, or when the backend is qrt).
+  Backend op_backend(size_t index) const { return op_backends_[index]; }
+  const std::string& op_backend_note(size_t index) const { return op_backend_notes_[index]; }
 
  private:
   Status plan_memory();
   Status bind_graph_io();
+  Status prepare_backend_op(size_t index, const KernelTable& kernels);
+  Status bind_delegated_ops(const KernelTable& kernels);
 
   const Model& model_;
   InterpreterOptions options_;
   bool prepared_ = false;
   std::vector<std::unique_ptr<PreparedOp>> ops_;
   std::vector<OpProfile> profiles_;
+  std::vector<Backend> op_backends_;
+  std::vector<std::string> op_backend_notes_;
   const char* isa_ = "";
   std::vector<uint8_t*> tensor_data_;
   std::unique_ptr<uint8_t[], void (*)(uint8_t*)> arena_{nullptr, nullptr};

@@ -72,6 +72,8 @@ typedef struct qrt_op_info {
   const char* name;      /* the op's name in the model, or "" */
   const char* kernel;    /* the kernel prepare chose, e.g. "conv2d_s8_reference" */
   const char* requant;   /* "fixedpoint", "fp32" or "none" */
+  const char* backend;   /* who runs the op: "qrt" or "xnnpack" (qrt_options_set_backend) */
+  const char* backend_note; /* why the requested backend left the op to qrt, or "" */
 } qrt_op_info;
 
 /* One operator's profile (qrt_interpreter_get_op_profile). */
@@ -131,6 +133,11 @@ QRT_API qrt_status qrt_options_set_max_arena_bytes(qrt_options* options, size_t 
  * when set, else the best this CPU has; or "reference", "avx2", "avx512vnni"
  * (x86-64), which the CPU must have or prepare fails: never a silent fallback. */
 QRT_API qrt_status qrt_options_set_isa(qrt_options* options, const char* isa);
+/* Backend: NULL, "" or "qrt" (the default) runs every op on qrt's kernels;
+ * "xnnpack" hands the ops XNNPACK supports to XNNPACK's operators at prepare
+ * and runs the rest on qrt's kernels (qrt_op_info says which ran where). A
+ * build without QRT_WITH_XNNPACK returns QRT_UNSUPPORTED for "xnnpack". */
+QRT_API qrt_status qrt_options_set_backend(qrt_options* options, const char* backend);
 /* 1: invoke times every op (two clock reads per op) for
  * qrt_interpreter_get_op_profile; 0 (the default): no timing, no cost. */
 QRT_API qrt_status qrt_options_set_profiling(qrt_options* options, int32_t enable);

@@ -188,6 +188,11 @@ class Options {
                   "qrt_options_set_num_threads");
     return *this;
   }
+  // "qrt" (default) or "xnnpack" (builds with QRT_WITH_XNNPACK).
+  Options& set_backend(const char* backend) {
+    detail::check(qrt_options_set_backend(handle_, backend), "qrt_options_set_backend");
+    return *this;
+  }
 
   const qrt_options* get() const noexcept { return handle_; }
 
