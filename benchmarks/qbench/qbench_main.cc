@@ -64,6 +64,7 @@ bool run_benchmark(const QbenchOptions& o, int threads, BenchResult* r, std::str
   if (!check(qrt_options_create(&h.options), "options", error) ||
       !check(qrt_options_set_num_threads(h.options, threads), "--threads", error) ||
       !check(qrt_options_set_isa(h.options, o.isa.c_str()), "--isa", error) ||
+      !check(qrt_options_set_backend(h.options, o.backend == "xnnpack" ? "xnnpack" : "qrt"), "--backend", error) ||
       !check(qrt_options_set_profiling(h.options, o.profile ? 1 : 0), "--profile", error)) {
     return false;
   }

@@ -75,13 +75,9 @@ bool apply_value_flag(const std::string& flag, const std::string& value, QbenchO
     ok = parse_seconds(value, &o->max_secs) && o->max_secs > 0;
     expected = "a positive number of seconds";
   } else if (flag == "--backend") {
-    if (value == "xnnpack") {
-      *error = "--backend xnnpack is not available yet (the XNNPACK backend is a later part of issue 6); use qrt or reference";
-      return false;
-    }
-    ok = value == "qrt" || value == "reference";
+    ok = value == "qrt" || value == "reference" || value == "xnnpack";
     o->backend = value;
-    expected = "qrt or reference";
+    expected = "qrt, reference or xnnpack";
   } else if (flag == "--isa") {
     ok = !value.empty();
     o->isa = value;
@@ -181,7 +177,9 @@ Options:
   --warmup-secs S     ... continued until S seconds have passed (default 0.5)
   --runs N            timed steady-state runs (default 50)
   --max-secs S        stop the timed runs after S seconds (default 60; at least one run)
-  --backend B         qrt (default) or reference (the reference kernels, as --isa reference)
+  --backend B         qrt (default), reference (the reference kernels, as --isa
+                      reference) or xnnpack (XNNPACK's operators where they
+                      apply, qrt's kernels elsewhere; builds with QRT_WITH_XNNPACK)
   --isa NAME          force the kernel ISA: reference, avx2, avx512vnni; it must be
                       available on this CPU (default: QRT_ISA, else the best)
   --profile           time every op: a table in run order and one summed by op

@@ -14,7 +14,7 @@ struct QbenchOptions {
   double warmup_secs = 0.5;     // ... and for at least this long
   int runs = 50;                // timed steady-state runs, unless --max-secs ends them first
   double max_secs = 60.0;       // a bound on the timed runs' total time (at least one run)
-  std::string backend = "qrt";  // "qrt" or "reference" (= --isa reference)
+  std::string backend = "qrt";  // "qrt", "reference" (= --isa reference) or "xnnpack"
   std::string isa;              // "" = QRT_ISA or the best this CPU has
   bool profile = false;
   bool json = false;

@@ -410,11 +410,13 @@ void print_info_text(const Model& model, const Interpreter& interpreter) {
   std::printf("ops (%zu):\n", op_count);
   for (size_t i = 0; i < op_count; ++i) {
     const qrt_op_info op = interpreter.op_info(i);
-    std::printf("  %3zu %-20s %-24s kernel %s, requant %s\n", i,
+    const std::string note = op.backend_note && op.backend_note[0] ? std::string(" (") + op.backend_note + ")" : "";
+    std::printf("  %3zu %-20s %-24s %s kernel %s, requant %s%s\n", i,
                 terminal_safe(op.type ? op.type : "").c_str(),
                 terminal_safe(op.name ? op.name : "").c_str(),
+                terminal_safe(op.backend ? op.backend : "").c_str(),
                 terminal_safe(op.kernel ? op.kernel : "").c_str(),
-                terminal_safe(op.requant ? op.requant : "").c_str());
+                terminal_safe(op.requant ? op.requant : "").c_str(), terminal_safe(note).c_str());
   }
   std::printf("arena: %zu bytes\n\n", interpreter.arena_size());
 }
@@ -579,6 +581,10 @@ void print_results_json(const Model& model, const Interpreter& interpreter,
       json.value_string(op.type ? op.type : "");
       json.key("name");
       json.value_string(op.name ? op.name : "");
+      json.key("backend");
+      json.value_string(op.backend ? op.backend : "");
+      json.key("backend_note");
+      json.value_string(op.backend_note ? op.backend_note : "");
       json.key("kernel");
       json.value_string(op.kernel ? op.kernel : "");
       json.key("requant");
@@ -604,6 +610,7 @@ int run(const QrunOptions& options) {
 
   Options interpreter_options;
   interpreter_options.set_num_threads(options.threads);
+  if (!options.backend.empty()) interpreter_options.set_backend(options.backend.c_str());
   Interpreter interpreter(model, interpreter_options);
   interpreter.prepare();
 

@@ -127,7 +127,7 @@ bool check_input_specs(const QrunOptions& options, std::string* error) {
 bool flag_takes_value(const std::string& flag) {
   static const char* const kValueFlags[] = {"--input",  "--image",      "--mean",    "--std",
                                             "--labels", "--output-dir", "--top-k",   "--iterations",
-                                            "--threads", "--seed"};
+                                            "--threads", "--seed",     "--backend"};
   for (const char* name : kValueFlags) {
     if (flag == name) return true;
   }
@@ -162,6 +162,12 @@ bool apply_value_flag(const std::string& flag, const std::string& value, QrunOpt
     return parse_int_option(flag, value, 1, 10000000, &options->iterations, error);
   } else if (flag == "--threads") {
     return parse_int_option(flag, value, 0, 1024, &options->threads, error);
+  } else if (flag == "--backend") {
+    if (value != "qrt" && value != "xnnpack") {
+      *error = "--backend expects qrt or xnnpack, got '" + value + "'";
+      return false;
+    }
+    options->backend = value;
   } else if (flag == "--seed") {
     if (!parse_integer(value, std::numeric_limits<uint64_t>::max(), &options->seed)) {
       *error = "--seed expects a non-negative integer, got '" + value + "'";
@@ -277,9 +283,12 @@ Options:
   --iterations N      timed invocations after one warm-up (default 1);
                       reports min / median / max latency
   --threads N         threads for invoke (default 1; 0 = one per core)
+  --backend B         qrt (default) or xnnpack: XNNPACK's operators run the
+                      ops they support, qrt's kernels the rest (builds with
+                      QRT_WITH_XNNPACK; --info shows which op ran where)
   --seed N            seed for generated inputs (default 1)
   --info              also print the model description, tensors, operators
-                      (type, name, kernel, requantization) and arena size
+                      (type, name, backend, kernel, requantization) and arena size
   --json              print exactly one JSON object on stdout instead of text
   --help, -h          print this help
   --version           print the qrt library version

@@ -27,6 +27,7 @@ struct QrunOptions {
   int top_k = -1;           // -1: 5 for class-score outputs, else none
   int iterations = 1;       // timed invocations after one warm-up
   int threads = 1;          // 0: one per core
+  std::string backend;      // --backend: "" / "qrt" or "xnnpack" (checked by the library)
   uint64_t seed = 1;        // for generated inputs
   bool info = false;
   bool json = false;

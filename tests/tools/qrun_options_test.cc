@@ -33,6 +33,7 @@ TEST_CASE("qrun options: defaults with just a model", "[qrun]") {
   CHECK(options.top_k == -1);
   CHECK(options.iterations == 1);
   CHECK(options.threads == 1);
+  CHECK(options.backend.empty());
   CHECK(options.seed == 1);
   CHECK_FALSE(options.info);
   CHECK_FALSE(options.json);
@@ -42,7 +43,7 @@ TEST_CASE("qrun options: every flag, in both --flag value and --flag=value form"
   QrunOptions options;
   std::string error;
   REQUIRE(parse({"--input", "image=cat.npy", "--input=mask=m.bin", "--output-dir", "out",
-                 "--top-k=3", "--labels", "labels.txt", "--iterations", "10", "--threads=0",
+                 "--top-k=3", "--labels", "labels.txt", "--iterations", "10", "--threads=0", "--backend", "xnnpack",
                  "--seed", "18446744073709551615", "--info", "--json", "m.qfb"},
                 &options, &error));
   REQUIRE(options.inputs.size() == 2);
@@ -55,6 +56,7 @@ TEST_CASE("qrun options: every flag, in both --flag value and --flag=value form"
   CHECK(options.labels_path == "labels.txt");
   CHECK(options.iterations == 10);
   CHECK(options.threads == 0);
+  CHECK(options.backend == "xnnpack");
   CHECK(options.seed == 18446744073709551615ULL);
   CHECK(options.info);
   CHECK(options.json);
@@ -101,6 +103,7 @@ TEST_CASE("qrun options: usage errors name the problem", "[qrun]") {
         "--iterations expects an integer from 1 to 10000000, got '0'");
   CHECK(usage_error({"m.qfb", "--iterations", "-5"}) ==
         "--iterations expects an integer from 1 to 10000000, got '-5'");
+  CHECK(usage_error({"m.qfb", "--backend", "tflite"}) == "--backend expects qrt or xnnpack, got 'tflite'");
   CHECK(usage_error({"m.qfb", "--threads", "4x"}) ==
         "--threads expects an integer from 0 to 1024, got '4x'");
   CHECK(usage_error({"m.qfb", "--top-k", "99999999999999999999999"}) ==

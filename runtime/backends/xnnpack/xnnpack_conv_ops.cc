@@ -41,7 +41,7 @@ bool describe_quant(const Model& model, const OpDesc& op, fb::Activation activat
   }
   q->clamp = activation_range_s8(static_cast<FusedActivation>(activation), q->output->scale(),
                                  q->output->zero_point());
-  return true;
+  return clamp_fits_xnnpack(q->clamp, declined);
 }
 
 // Per-tensor weights repeat their one scale: the same float32 products.

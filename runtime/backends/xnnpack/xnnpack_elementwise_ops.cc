@@ -41,6 +41,7 @@ void xnnpack_prepare_binary(const Model& model, const OpDesc& op, std::unique_pt
   const fb::Activation activation = o ? o->activation() : fb::Activation::NONE;
   const ClampRange clamp =
       activation_range_s8(static_cast<FusedActivation>(activation), out.scale(), out.zero_point());
+  if (!clamp_fits_xnnpack(clamp, declined)) return;
   CreateBinaryFn create = xnn_create_add_nd_qs8;
   SetupBinaryFn setup = xnn_setup_add_nd_qs8;
   const char* name = "xnnpack_add_nd_qs8";
@@ -77,6 +78,7 @@ void xnnpack_prepare_max_pool2d(const Model& model, const OpDesc& op, std::uniqu
   }
   const ClampRange clamp =
       activation_range_s8(static_cast<FusedActivation>(o.activation()), out.scale(), out.zero_point());
+  if (!clamp_fits_xnnpack(clamp, declined)) return;
   const size_t channels = static_cast<size_t>(in.shape[3]);
   xnn_operator_t xop = nullptr;
   // Windows that reach into the padding take the max of their input pixels

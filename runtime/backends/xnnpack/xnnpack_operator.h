@@ -7,6 +7,7 @@
 
 #include <xnnpack.h>
 
+#include "kernels/requantization.h"
 #include "runtime/backends/backend.h"
 
 namespace qrt {
@@ -44,6 +45,14 @@ class XnnpackOp : public DelegatedOp {
   std::string kernel_name_;
   SetupFn setup_;
 };
+
+// XNNPACK refuses output_min >= output_max, which a fused activation on an
+// extreme output scale or zero point gives (every output one value).
+inline bool clamp_fits_xnnpack(ClampRange clamp, std::string* declined) {
+  if (clamp.min < clamp.max) return true;
+  *declined = "the fused activation leaves one output value (XNNPACK needs output_min < output_max)";
+  return false;
+}
 
 // The int8 memory of tensor t.
 inline const int8_t* s8_in(uint8_t* const* tensor_data, int32_t t) {
