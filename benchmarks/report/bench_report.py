@@ -1,0 +1,204 @@
+#!/usr/bin/python3
+"""Collects scripts/bench.sh's qbench runs into one JSON file and markdown tables.
+
+Reads RUNS_DIR/manifest.tsv (model, ok|skipped, qfb path or reason) and the
+qbench --json outputs RUNS_DIR/<model>.<backend>.<threads>.json (+ .err).
+Writes --json (every run, with the per-op profile) and --markdown, and with
+--results-md replaces the text between the bench.sh markers of RESULTS.md.
+"""
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import subprocess
+
+BEGIN = "<!-- bench.sh:begin -->"
+END = "<!-- bench.sh:end -->"
+BACKEND_ORDER = {"qrt": 0, "xnnpack": 1, "reference": 2}
+
+
+def read_manifest(runs_dir):
+    models = []
+    with open(os.path.join(runs_dir, "manifest.tsv")) as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 3:
+                models.append({"model": parts[0], "status": parts[1], "detail": parts[2]})
+    return models
+
+
+def read_runs(runs_dir):
+    runs = []
+    for path in sorted(glob.glob(os.path.join(runs_dir, "*.json"))):
+        m = re.match(r"(.+)\.([a-z]+)\.(\d+)\.json$", os.path.basename(path))
+        if not m:
+            continue
+        model, backend, threads = m.group(1), m.group(2), int(m.group(3))
+        run = {"model": model, "backend": backend, "threads": threads}
+        try:
+            with open(path) as f:
+                run["result"] = json.load(f)
+        except (OSError, ValueError):
+            err = ""
+            if os.path.exists(path + ".err"):
+                with open(path + ".err") as f:
+                    lines = [l.strip() for l in f if l.strip()]
+                    err = lines[-1] if lines else ""
+            run["error"] = err or "qbench wrote no result"
+        runs.append(run)
+    return runs
+
+
+def ops_on_xnnpack(result):
+    ops = result.get("ops") or []
+    return sum(1 for op in ops if str(op.get("kernel", "")).startswith("xnnpack_")), len(ops)
+
+
+def by_type(result):
+    """Per op type: summed median ms, op count, MACs, in first-seen order."""
+    types = {}
+    for op in result.get("ops") or []:
+        t = types.setdefault(op["type"], {"ms": 0.0, "ops": 0, "macs": 0})
+        t["ms"] += op.get("time_ms", 0.0)
+        t["ops"] += 1
+        t["macs"] += op.get("macs", 0)
+    return types
+
+
+def mib(n):
+    return "%.1f MiB" % (n / 1048576.0)
+
+
+def machine_info():
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    load = ""
+    try:
+        load = " ".join(open("/proc/loadavg").read().split()[:3])
+    except OSError:
+        pass
+    return {"cpu": cpu, "cpus": os.cpu_count(), "kernel": platform.release(), "loadavg_at_end": load}
+
+
+def markdown(machine, info, models, runs, date):
+    lines = []
+    lines.append("## %s: standard suite (`scripts/bench.sh`)" % date)
+    lines.append("")
+    lines.append("- **Machine:** `%s` (`%s`), %s logical CPUs; load average at the end %s."
+                 % (machine, info["cpu"], info["cpus"], info["loadavg_at_end"] or "unknown"))
+    lines.append("- Median latency in ms, p90 in brackets; init = load + prepare; first = first invoke; "
+                 "XNNPACK ops = ops its backend took / all ops. Random weights and random calibration: "
+                 "the numbers measure speed, not accuracy.")
+    skipped = [m for m in models if m["status"] != "ok"]
+    for m in skipped:
+        lines.append("- **Skipped %s:** %s" % (m["model"], m["detail"]))
+    lines.append("")
+    thread_counts = sorted({r["threads"] for r in runs})
+    header = ["model", "backend", "ISA"] + ["%d thr ms" % t for t in thread_counts] + \
+             ["init ms", "first ms", "arena", "peak RSS", "XNNPACK ops", "noisy"]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("| " + " | ".join("---" for _ in header) + " |")
+    keys = sorted({(r["model"], r["backend"]) for r in runs},
+                  key=lambda k: (k[0], BACKEND_ORDER.get(k[1], 9), k[1]))
+    for model, backend in keys:
+        cells = {r["threads"]: r for r in runs if r["model"] == model and r["backend"] == backend}
+        first = next((cells[t]["result"] for t in thread_counts if t in cells and "result" in cells[t]), None)
+        row = [model, backend, first["machine"]["isa"] if first else "-"]
+        noisy = []
+        for t in thread_counts:
+            r = cells.get(t)
+            if r is None:
+                row.append("-")
+            elif "error" in r:
+                row.append("failed: " + r["error"].replace("|", "/")[:80])
+            else:
+                lat = r["result"]["latency_ms"]
+                row.append("%.2f (%.2f)" % (lat["median"], lat["p90"]))
+                if r["result"].get("noisy"):
+                    noisy.append(str(t))
+        if first:
+            on, total = ops_on_xnnpack(first)
+            row += ["%.1f" % first["init_ms"], "%.2f" % first["first_run_ms"], mib(first["arena_bytes"]),
+                    mib(first["peak_rss_bytes"]), "%d/%d" % (on, total) if backend == "xnnpack" else "-",
+                    ", ".join(noisy) if noisy else "no"]
+        else:
+            row += ["-"] * 6
+        lines.append("| " + " | ".join(row) + " |")
+    lines.append("")
+    # Where the time goes: per op type at 1 thread, each backend side by side.
+    for model in sorted({r["model"] for r in runs}):
+        per_backend = {}
+        for r in runs:
+            if r["model"] == model and r["threads"] == min(thread_counts) and "result" in r:
+                per_backend[r["backend"]] = by_type(r["result"])
+        if not per_backend:
+            continue
+        backends = sorted(per_backend, key=lambda b: (BACKEND_ORDER.get(b, 9), b))
+        lines.append("%s, %d thread, ms per op type (sum of per-op medians):" % (model, min(thread_counts)))
+        lines.append("")
+        lines.append("| op type | ops | " + " | ".join(backends) + " |")
+        lines.append("| --- | --- | " + " | ".join("---" for _ in backends) + " |")
+        types = []
+        for b in backends:
+            for t in per_backend[b]:
+                if t not in types:
+                    types.append(t)
+        types.sort(key=lambda t: -max(per_backend[b].get(t, {"ms": 0})["ms"] for b in backends))
+        for t in types:
+            count = max(per_backend[b].get(t, {"ops": 0})["ops"] for b in backends)
+            vals = ["%.3f" % per_backend[b][t]["ms"] if t in per_backend[b] else "-" for b in backends]
+            lines.append("| %s | %d | %s |" % (t, count, " | ".join(vals)))
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--runs-dir", required=True)
+    p.add_argument("--machine", required=True)
+    p.add_argument("--json", required=True)
+    p.add_argument("--markdown", required=True)
+    p.add_argument("--results-md")
+    a = p.parse_args()
+    models = read_manifest(a.runs_dir)
+    runs = read_runs(a.runs_dir)
+    info = machine_info()
+    date = datetime.date.today().isoformat()
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        commit = ""
+    os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
+    with open(a.json, "w") as f:
+        json.dump({"machine": a.machine, "date": date, "commit": commit, "host": info, "models": models,
+                   "runs": runs}, f, indent=1)
+        f.write("\n")
+    text = markdown(a.machine, info, models, runs, date)
+    with open(a.markdown, "w") as f:
+        f.write(text)
+    if a.results_md:
+        with open(a.results_md) as f:
+            old = f.read()
+        block = BEGIN + "\n" + text + END
+        if BEGIN in old and END in old:
+            new = old[:old.index(BEGIN)] + block + old[old.index(END) + len(END):]
+        else:
+            new = old.rstrip("\n") + "\n\n" + block + "\n"
+        with open(a.results_md, "w") as f:
+            f.write(new)
+    if not any("result" in r for r in runs):
+        raise SystemExit("bench_report: no benchmark produced a result")
+
+
+if __name__ == "__main__":
+    main()
