@@ -8,6 +8,7 @@ packages=(
   libflatbuffers-dev flatbuffers-compiler
   libcpuinfo-dev libpthreadpool-dev
   catch2 libbenchmark-dev
+  libxnnpack-dev
   libstb-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
 )

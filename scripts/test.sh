@@ -8,13 +8,17 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 jobs=$(nproc)
 
-cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Release -DQRT_BUILD_TESTS=ON
+# The test build has the XNNPACK backend (tests/runtime/xnnpack_backend_test.cc)
+# and compiles the micro-benchmarks (not run here).
+cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Release -DQRT_BUILD_TESTS=ON -DQRT_WITH_XNNPACK=ON \
+  -DQRT_BUILD_BENCHMARKS=ON
 cmake --build build/test -j "$jobs"
 ctest --test-dir build/test --output-on-failure -j "$jobs"
 
 # qbench builds always; one short run on the example model keeps it working (CI does no benchmarking).
 "build/test/converter/qrt_make_example" --model build/test/stripes.qfb --input build/test/stripes_input.npy
 build/test/benchmarks/qbench build/test/stripes.qfb --runs 3 --warmup 1 --warmup-secs 0 --profile
+build/test/benchmarks/qbench build/test/stripes.qfb --runs 3 --warmup 1 --warmup-secs 0 --profile --backend xnnpack
 
 # Sanitizers: a Debug-ish build with checks, same tests.
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQRT_BUILD_TESTS=ON -DQRT_SANITIZE=ON
