@@ -18,7 +18,7 @@ using Clock = std::chrono::steady_clock;
 // identical accumulators nor add register copies between them.
 __attribute__((target("avx512f,avx512bw,avx512vnni"))) int64_t vpdpbusd_zmm_loop(int64_t iterations) {
   __m512i a = _mm512_set1_epi8(3), b = _mm512_set1_epi8(-5);
-  __m512i c0 = _mm512_setzero_si512(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0,
+  __m512i c0 = _mm512_set1_epi32(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0,
           c9 = c0, c10 = c0, c11 = c0;
   for (int64_t i = 0; i < iterations; ++i) {
 #define QRT_DP(c) asm volatile("vpdpbusd %2, %1, %0" : "+v"(c) : "v"(a), "v"(b))
@@ -28,8 +28,11 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) int64_t vpdpbusd_zmm_loop
   }
   const __m512i sum = _mm512_add_epi32(_mm512_add_epi32(_mm512_add_epi32(c0, c1), _mm512_add_epi32(c2, c3)),
                                        _mm512_add_epi32(_mm512_add_epi32(c4, c5), _mm512_add_epi32(c6, c7)));
-  return _mm512_reduce_add_epi32(_mm512_add_epi32(sum, _mm512_add_epi32(_mm512_add_epi32(c8, c9),
-                                                                        _mm512_add_epi32(c10, c11))));
+  // A store, not _mm512_reduce_add_epi32, whose GCC 12 expansion warns.
+  alignas(64) int32_t lanes[16];
+  _mm512_store_si512(lanes, _mm512_add_epi32(sum, _mm512_add_epi32(_mm512_add_epi32(c8, c9),
+                                                                   _mm512_add_epi32(c10, c11))));
+  return lanes[0] + lanes[15];
 }
 constexpr int kVpdpbusdMacsPerIteration = 12 * 64;
 
@@ -37,7 +40,7 @@ constexpr int kVpdpbusdMacsPerIteration = 12 * 64;
 // s32 (vpmaddwd by 1), accumulate (vpaddd). Eight chains.
 __attribute__((target("avx2"))) int64_t vpmaddubsw_ymm_loop(int64_t iterations) {
   const __m256i a = _mm256_set1_epi8(3), b = _mm256_set1_epi8(-5), one = _mm256_set1_epi16(1);
-  __m256i c0 = _mm256_setzero_si256(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+  __m256i c0 = _mm256_set1_epi32(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
   for (int64_t i = 0; i < iterations; ++i) {
 #define QRT_MADD(c)                                                             \
   do {                                                                          \
@@ -77,7 +80,8 @@ double measure_peak_gops(PeakInstruction instruction, double seconds) {
   int64_t iterations = 1 << 12;
   double best = 0.0;
   volatile int64_t sink = 0;
-  const Clock::time_point end = Clock::now() + std::chrono::duration<double>(seconds);
+  const Clock::time_point end =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   do {
     const Clock::time_point start = Clock::now();
     sink = sink + (vnni ? vpdpbusd_zmm_loop(iterations) : vpmaddubsw_ymm_loop(iterations));
