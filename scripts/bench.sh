@@ -55,7 +55,11 @@ fi
 machine=$(echo "$machine" | tr -c 'A-Za-z0-9._\n-' '-')
 
 jobs=${QRT_JOBS:-2}
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DQRT_WITH_XNNPACK=ON -DQRT_BUILD_TESTS=OFF >/dev/null
+if [ -f "$build_dir/CMakeCache.txt" ]; then  # an existing build keeps its other options
+  cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DQRT_WITH_XNNPACK=ON >/dev/null
+else
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DQRT_WITH_XNNPACK=ON -DQRT_BUILD_TESTS=OFF >/dev/null
+fi
 cmake --build "$build_dir" --target qbench qconvert -j "$jobs"
 qbench="$build_dir/benchmarks/qbench"
 qconvert="$build_dir/converter/qconvert"

@@ -41,6 +41,11 @@ def read_runs(runs_dir):
         try:
             with open(path) as f:
                 run["result"] = json.load(f)
+            # TFLite op names can run to hundreds of characters; the type,
+            # index and kernel identify an op, the name only helps a reader.
+            for op in run["result"].get("ops") or []:
+                if len(op.get("name", "")) > 60:
+                    op["name"] = op["name"][:57] + "..."
         except (OSError, ValueError):
             err = ""
             if os.path.exists(path + ".err"):
