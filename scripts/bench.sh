@@ -97,6 +97,8 @@ for name in $models; do
 done
 for path in ${extra[@]+"${extra[@]}"}; do
   base=$(basename "$path"); name=${base%.*}
+  # A file called model.* is named by its folder (tests/data/digits/model.onnx: digits).
+  [ "$name" = model ] && name=$(basename "$(dirname "$path")")
   if [ ! -f "$path" ]; then
     printf '%s\tskipped\tno such file: %s\n' "$name" "$path" >>"$manifest"
   elif [ "${path##*.}" = qfb ]; then

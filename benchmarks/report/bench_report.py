@@ -99,11 +99,14 @@ def markdown(machine, info, models, runs, date):
     lines = []
     lines.append("## %s: standard suite (`scripts/bench.sh`)" % date)
     lines.append("")
-    lines.append("- **Machine:** `%s` (`%s`), %s logical CPUs; load average at the end %s."
+    lines.append("- **Machine:** `%s` (`%s`), %s logical CPUs; load average when this report was written: %s."
                  % (machine, info["cpu"], info["cpus"], info["loadavg_at_end"] or "unknown"))
     lines.append("- Median latency in ms, p90 in brackets; init = load + prepare; first = first invoke; "
-                 "XNNPACK ops = ops its backend took / all ops. Random weights and random calibration: "
-                 "the numbers measure speed, not accuracy.")
+                 "XNNPACK ops = ops its backend took / all ops. The standard networks have random weights and "
+                 "random calibration: their numbers measure speed, not accuracy.")
+    lines.append("- \"noisy\" lists the thread counts whose min and median differ by more than qbench's "
+                 "threshold. On a loaded machine the 2-thread runs mostly measure how long the pool thread "
+                 "waited for a CPU, not the kernels.")
     skipped = [m for m in models if m["status"] != "ok"]
     for m in skipped:
         lines.append("- **Skipped %s:** %s" % (m["model"], m["detail"]))
@@ -128,7 +131,8 @@ def markdown(machine, info, models, runs, date):
                 row.append("failed: " + r["error"].replace("|", "/")[:80])
             else:
                 lat = r["result"]["latency_ms"]
-                row.append("%.2f (%.2f)" % (lat["median"], lat["p90"]))
+                digits = 3 if lat["median"] < 1 else 2
+                row.append("%.*f (%.*f)" % (digits, lat["median"], digits, lat["p90"]))
                 if r["result"].get("noisy"):
                     noisy.append(str(t))
         if first:
@@ -186,7 +190,7 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
     with open(a.json, "w") as f:
         json.dump({"machine": a.machine, "date": date, "commit": commit, "host": info, "models": models,
-                   "runs": runs}, f, indent=1)
+                   "runs": runs}, f, separators=(",", ":"))
         f.write("\n")
     text = markdown(a.machine, info, models, runs, date)
     with open(a.markdown, "w") as f:
