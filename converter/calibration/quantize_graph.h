@@ -13,17 +13,35 @@
 //  - a fused activation (fused_activation.h) becomes a Relu / Clip node again,
 //    its input quantized like its output, which the lowering fuses exactly;
 //  - graph inputs and outputs stay float32 under their names, with
-//    QuantizeLinear / DequantizeLinear where they meet int8 values.
+//    QuantizeLinear / DequantizeLinear where they meet int8 values;
+//  - mixed precision: the nodes named in QuantizeOptions::keep_float stay
+//    float32 (their outputs, weights, bias and other constants too; a fused
+//    activation stays with its node), with DequantizeLinear before a float
+//    node that reads an int8 value and QuantizeLinear (from the value's
+//    calibrated range) before an int8 node that reads a float value.
 #pragma once
 
+#include <set>
 #include <stdexcept>
+#include <string>
 
 #include "converter/ir/graph.h"
 
 namespace qrt::convert {
 
+// Mixed precision: quantize_graph marks each node it keeps in float32 with
+// this attribute; the lowering gives such nodes float32 ops (float32
+// tensors, weights and bias) instead of refusing them as unquantized.
+inline constexpr const char* kKeepFloatAttribute = "qrt.keep_float";
+
+inline constexpr const char* kKeepAllFloat = "*";
+
 struct QuantizeOptions {
   bool per_tensor_weights = false;  // --per-tensor
+  // --keep-float NAME[,NAME...] (and the nodes --allow-float-fallback adds):
+  // node names of the float graph that stay float32. An unknown name is an
+  // error; kKeepAllFloat keeps every node (a float32 .qfb).
+  std::set<std::string> keep_float;
 };
 
 class QuantizeError : public std::runtime_error {

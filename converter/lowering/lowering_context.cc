@@ -107,9 +107,9 @@ int Context::convert(const std::string& name, bool to_nhwc) {
   const std::vector<int64_t>& s = shapes_.at(name);
   const IrValue& v = value(name);
   const auto& source = writer_.model().graph->tensors[p.tensor];
-  if (source->dtype != fb::DType::INT8) {
+  if (source->dtype != fb::DType::INT8 && source->dtype != fb::DType::FLOAT32) {
     throw ImportError("value '" + name + "' is " + fb::EnumNameDType(source->dtype) +
-                      " and would need a layout change, which qrt does for int8 tensors only");
+                      " and would need a layout change, which qrt does for int8 and float32 tensors only");
   }
   std::optional<IrQuantization> q = v.quantization;
   if (q) q->axis = -1;
@@ -184,6 +184,21 @@ int Context::constant_operand(const std::string& name, size_t rank, bool nhwc) {
   const std::string key = name + "|const" + std::to_string(rank) + (nhwc ? "nhwc" : "");
   if (const auto it = converted_.find(key); it != converted_.end()) return it->second;
   const IrValue& v = value(name);
+  if (v.dtype == IrDType::kFloat32 && !v.quantization) {  // an operand of a float32 op (mixed precision)
+    std::vector<int64_t> shape = v.shape;
+    if (shape.size() > rank) throw ImportError("constant '" + name + "' has a higher rank than its partner");
+    shape.insert(shape.begin(), rank - shape.size(), 1);
+    std::vector<uint8_t> bytes = v.data;
+    if (nhwc && rank == 4) {
+      bytes = permute_bytes(bytes, 4, shape, {0, 2, 3, 1});
+      shape = to_stored(shape, true);
+    }
+    if (shape.empty()) shape = {1};
+    const int t = writer_.add_constant(name, fb::DType::FLOAT32, to_int32_shape(shape, "constant '" + name + "'"),
+                                       std::move(bytes));
+    converted_[key] = t;
+    return t;
+  }
   if (!v.quantization || v.dtype != IrDType::kInt8) {
     throw ImportError("constant '" + name + "' is used as an activation but is not quantized int8");
   }

@@ -87,6 +87,9 @@ class Context {
   std::map<std::string, int> converted_;  // name + "|nhwc" / "|onnx" -> tensor
 };
 
+// A node quantize_graph kept in float32 (kKeepFloatAttribute).
+inline bool is_float_node(const IrGraph&, const IrNode& n) { return n.attribute(kKeepFloatAttribute) != nullptr; }
+
 // Helpers shared by the emitters.
 fb::DType qfb_dtype(IrDType dtype, const std::string& what);
 std::vector<int32_t> to_int32_shape(const std::vector<int64_t>& shape, const std::string& what);
@@ -122,6 +125,8 @@ std::vector<int64_t> constant_pad_amounts(const IrGraph& graph, const IrNode& no
 // Clip / Relu as a fused activation for an output quantized as `q`: nothing
 // when the node's bounds are not RELU, RELU6, RELU_N1_TO_1 or no-op clamps.
 std::optional<fb::Activation> activation_for(const IrGraph& graph, const IrNode& act, const IrQuantization& q);
+// The same on float32 values: the bounds as they are.
+std::optional<fb::Activation> float_activation_for(const IrGraph& graph, const IrNode& act);
 
 // Emits an op that keeps its input's quantization (RESHAPE, TRANSPOSE,
 // MAX_POOL_2D, PAD): `emit(target)` writes a tensor quantized like `input`;

@@ -57,6 +57,7 @@ std::string unsupported_reason(const IrGraph& g, const IrNode& n) {
   }
   if (n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear" || n.op_type == "Identity") return "";
   const IrValue* x = n.inputs.empty() ? nullptr : g.find(n.inputs[0]);
+  if (x && is_float_node(g, n)) return "";  // mixed precision: runs on the float32 path
   if (!x || !x->quantization) {
     return "it computes in float (no DequantizeLinear / QuantizeLinear around it); a float model needs static PTQ";
   }
@@ -96,6 +97,10 @@ bool same_quantization(const IrValue& a, const IrValue& b) {
          a.quantization->zero_points == b.quantization->zero_points;
 }
 
+bool both_float(const IrValue& a, const IrValue& b) {
+  return !a.quantization && !b.quantization && a.dtype == IrDType::kFloat32 && b.dtype == IrDType::kFloat32;
+}
+
 // Relu / Clip into their producer; Pad into the Conv / AveragePool after it.
 // Returns the indices of the nodes absorbed.
 std::set<size_t> plan_fusions(const IrGraph& g, Context& c) {
@@ -114,8 +119,11 @@ std::set<size_t> plan_fusions(const IrGraph& g, Context& c) {
     if (p == producer.end() || consumers.at(in).size() != 1) continue;
     const IrNode& prev = g.nodes[p->second];
     if ((n.op_type == "Relu" || n.op_type == "Clip") && kFusesActivation.count(prev.op_type) && prev.domain.empty() &&
-        !c.fused.count(&prev) && same_quantization(*g.find(in), *g.find(n.outputs[0]))) {
-      const std::optional<fb::Activation> a = activation_for(g, n, *g.find(in)->quantization);
+        !c.fused.count(&prev) && (same_quantization(*g.find(in), *g.find(n.outputs[0])) ||
+                                  both_float(*g.find(in), *g.find(n.outputs[0])))) {
+      const IrValue& v = *g.find(in);
+      const std::optional<fb::Activation> a =
+          v.quantization ? activation_for(g, n, *v.quantization) : float_activation_for(g, n);
       if (!a) continue;
       c.fused[&prev] = FusedActivation{*a, n.outputs[0]};
       absorbed.insert(i);

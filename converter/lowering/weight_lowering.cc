@@ -3,6 +3,7 @@
 namespace qrt::convert::lowering {
 
 void remove_per_channel_zero_points(LoweredWeights& w, const IrNode& node) {
+  if (w.float32) return;
   IrQuantization& q = w.quantization;
   if (q.scales.size() <= 1) {
     q.axis = -1;
@@ -28,6 +29,9 @@ void remove_per_channel_zero_points(LoweredWeights& w, const IrNode& node) {
 }
 
 int add_weights(Context& c, const std::string& name, const LoweredWeights& w) {
+  if (w.float32) {
+    return c.writer().add_constant(name, fb::DType::FLOAT32, to_int32_shape(w.shape, "weights '" + name + "'"), w.data);
+  }
   const IrQuantization& q = w.quantization;
   return c.writer().add_constant(name, fb::DType::INT8, to_int32_shape(w.shape, "weights '" + name + "'"), w.data,
                                  q.scales, q.zero_points, q.scales.size() > 1 ? q.axis : -1);
@@ -36,6 +40,10 @@ int add_weights(Context& c, const std::string& name, const LoweredWeights& w) {
 int add_bias(Context& c, const IrNode& node, const std::string& name, int64_t channels) {
   if (name.empty()) return -1;
   const IrValue& b = c.value(name);
+  if (is_float_node(c.graph(), node) && b.is_constant && b.dtype == IrDType::kFloat32 && !b.quantization) {
+    if (b.element_count() != channels) fail(node, "bias '" + name + "' does not have one value per output channel");
+    return c.writer().add_constant(name, fb::DType::FLOAT32, {static_cast<int32_t>(channels)}, b.data);
+  }
   if (!b.is_constant || b.dtype != IrDType::kInt32) fail(node, "bias '" + name + "' must be an int32 constant");
   if (b.element_count() != channels) {
     fail(node, "bias '" + name + "' has " + std::to_string(b.element_count()) + " values for " +
