@@ -380,6 +380,11 @@ void insert_precision_boundaries(IrGraph* g, const std::set<std::string>& float_
 
 }  // namespace
 
+bool runs_in_float_only(const IrNode& node) {
+  static const std::set<std::string> kFloatOnly = {"Div", "Neg", "BatchNormalization"};
+  return node.domain.empty() && kFloatOnly.count(node.op_type) != 0;
+}
+
 IrQuantization activation_quantization(float lo, float hi) {
   lo = std::min(lo, 0.0f);
   hi = std::max(hi, 0.0f);
@@ -395,6 +400,11 @@ IrQuantization activation_quantization(float lo, float hi) {
 IrGraph quantize_graph(const IrGraph& float_graph, const QuantizeOptions& options) {
   IrGraph g = float_graph;
   std::set<std::string> float_nodes = options.keep_float;
+  if (options.allow_float_fallback) {
+    for (const IrNode& n : g.nodes) {
+      if (runs_in_float_only(n)) float_nodes.insert(n.name);
+    }
+  }
   if (float_nodes.count(kKeepAllFloat)) {
     float_nodes.clear();
     for (const IrNode& n : g.nodes) float_nodes.insert(n.name);

@@ -42,7 +42,14 @@ struct QuantizeOptions {
   // node names of the float graph that stay float32. An unknown name is an
   // error; kKeepAllFloat keeps every node (a float32 .qfb).
   std::set<std::string> keep_float;
+  // --allow-float-fallback: nodes whose op has no int8 form in qrt
+  // (runs_in_float_only) stay float32 instead of failing the conversion.
+  bool allow_float_fallback = false;
 };
+
+// Ops qrt runs in float32 only (the lowering has float32 ops for them, no
+// int8 ones): Div by a constant, Neg, a BatchNormalization no conv absorbed.
+bool runs_in_float_only(const IrNode& node);
 
 class QuantizeError : public std::runtime_error {
  public:

@@ -64,6 +64,10 @@ class Context {
   // A quantized constant for an activation operand; rank-4 (after padding the
   // rank to `rank` with leading 1s) permuted to NHWC when `nhwc`.
   int constant_operand(const std::string& name, size_t rank, bool nhwc);
+  // A float32 constant of ONNX shape `shape` for an operand of rank `rank`
+  // (leading 1s added), permuted to NHWC when `nhwc` (rank 4).
+  int float_constant(const std::string& name, std::vector<float> values, std::vector<int64_t> shape, size_t rank,
+                     bool nhwc);
 
   int add_op(fb::OpType type, const std::vector<int32_t>& inputs, const std::vector<int32_t>& outputs,
              fb::OpOptionsUnion options, const std::string& name);
@@ -118,6 +122,8 @@ void emit_table_op(Context& c, const IrNode& n);
 void emit_clip(Context& c, const IrNode& n);
 void emit_quantize(Context& c, const IrNode& n);
 void emit_dequantize(Context& c, const IrNode& n);
+// Div by a constant, Neg, BatchNormalization: float32 nodes only (lower_float_only_ops.cc).
+void emit_float_only(Context& c, const IrNode& n);
 
 // ONNX pads of a constant-mode Pad whose fill is the real value 0.
 std::vector<int64_t> constant_pad_amounts(const IrGraph& graph, const IrNode& node);

@@ -37,6 +37,9 @@ const std::map<std::string, Emitter>& emitters() {
       {"Clip", emit_clip},
       {"QuantizeLinear", emit_quantize},
       {"DequantizeLinear", emit_dequantize},
+      {"Div", emit_float_only},
+      {"Neg", emit_float_only},
+      {"BatchNormalization", emit_float_only},
   };
   return table;
 }
@@ -58,6 +61,7 @@ std::string unsupported_reason(const IrGraph& g, const IrNode& n) {
   if (n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear" || n.op_type == "Identity") return "";
   const IrValue* x = n.inputs.empty() ? nullptr : g.find(n.inputs[0]);
   if (x && is_float_node(g, n)) return "";  // mixed precision: runs on the float32 path
+  if (runs_in_float_only(n)) return "qrt has no int8 op for it; --allow-float-fallback runs it in float32";
   if (!x || !x->quantization) {
     return "it computes in float (no DequantizeLinear / QuantizeLinear around it); a float model needs static PTQ";
   }
@@ -191,6 +195,16 @@ void lower_to_qfb(const IrGraph& graph, const LoweringOptions& options, QfbWrite
     emitters().at(n.op_type)(c, n);
   }
   add_outputs(graph, c);
+  std::string float_nodes;
+  size_t float_count = 0;
+  for (const IrNode& n : graph.nodes) {
+    if (!is_float_node(graph, n)) continue;
+    if (++float_count <= 8) float_nodes += (float_count > 1 ? ", " : "") + n.name;
+  }
+  if (float_count) {
+    c.notes.push_back("mixed precision: " + std::to_string(float_count) + " node" + (float_count == 1 ? "" : "s") +
+                      " run in float32 (" + float_nodes + (float_count > 8 ? ", ..." : "") + ")");
+  }
   if (result) result->notes = c.notes;
 }
 

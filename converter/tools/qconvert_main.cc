@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "converter/calibration/mixed_precision_flags.h"
 #include "converter/calibration/ptq_options.h"
 #include "converter/model_import_dispatch.h"
 #include "converter/onnx/onnx_loader.h"
@@ -63,6 +64,7 @@ struct Arguments {
 void print_usage(FILE* to) {
   std::fputs(kUsage, to);
   std::fprintf(to, "\nStatic PTQ of float ONNX models:\n%s", qrt::convert::kPtqUsage);
+  std::fprintf(to, "\nMixed precision (with static PTQ):\n%s", qrt::convert::kMixedPrecisionUsage);
 }
 
 int usage_error(const std::string& message) {
@@ -106,6 +108,9 @@ int parse_arguments(int argc, char** argv, Arguments* a) {
       if (!value(&a->labels)) return usage_error("--labels needs a file name");
     } else if (std::string ptq_error; const int ptq = qrt::convert::parse_ptq_argument(argc, argv, &i, &a->ptq, &ptq_error)) {
       if (ptq < 0) return usage_error(ptq_error);
+    } else if (std::string mp_error; const int mp = qrt::convert::parse_mixed_precision_argument(
+                                         argc, argv, &i, &a->ptq.quantize, &mp_error)) {
+      if (mp < 0) return usage_error(mp_error);
     } else if (!arg.empty() && arg[0] == '-') {
       return usage_error("unknown option '" + arg + "'");
     } else if (a->model.empty()) {
@@ -119,6 +124,9 @@ int parse_arguments(int argc, char** argv, Arguments* a) {
   const bool wants_report = a->report || !a->report_json.empty();
   if (wants_report && !a->ptq.requested()) {
     return usage_error("--report compares a float ONNX model with its int8 conversion: it needs --calib");
+  }
+  if ((!a->ptq.quantize.keep_float.empty() || a->ptq.quantize.allow_float_fallback) && !a->ptq.requested()) {
+    return usage_error("--keep-float and --allow-float-fallback choose precisions in static PTQ: they need --calib");
   }
   if (!a->validate_paths.empty() && !wants_report) return usage_error("--validate is for --report / --report-json");
   return -1;
