@@ -7,12 +7,24 @@ const char* const kMixedPrecisionUsage =
     "                     QuantizeLinear / DequantizeLinear are inserted where they meet int8 ops.\n"
     "                     '*' keeps every node: a float32 .qfb\n"
     "  --allow-float-fallback  run ops that have no int8 form in qrt (Div by a constant, Neg,\n"
-    "                     a BatchNormalization no conv absorbed) in float32 instead of refusing\n";
+    "                     a BatchNormalization no conv absorbed) in float32 instead of refusing\n"
+    "  --weights fp16     store the weights of the float32 nodes as float16 (half the bytes;\n"
+    "                     widened to float32 when the model is prepared)\n";
 
 int parse_mixed_precision_argument(int argc, char** argv, int* i, QuantizeOptions* options, std::string* error) {
   const std::string arg = argv[*i];
   if (arg == "--allow-float-fallback") {
     options->allow_float_fallback = true;
+    return 1;
+  }
+  if (arg == "--weights") {
+    const std::string kind = *i + 1 < argc ? argv[*i + 1] : "";
+    if (kind != "fp16") {
+      *error = "--weights takes fp16 (the float32 nodes' weights as float16); got '" + kind + "'";
+      return -1;
+    }
+    ++*i;
+    options->fp16_weights = true;
     return 1;
   }
   if (arg != "--keep-float") return 0;

@@ -1,5 +1,5 @@
-// qconvert's mixed-precision flags: --keep-float NAME[,NAME...] and
-// --allow-float-fallback (QuantizeOptions, quantize_graph.h). The command
+// qconvert's mixed-precision flags: --keep-float NAME[,NAME...],
+// --allow-float-fallback and --weights fp16 (QuantizeOptions, quantize_graph.h). The command
 // line hands each argument here as it does to parse_ptq_argument.
 #pragma once
 

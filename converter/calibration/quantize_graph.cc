@@ -430,7 +430,11 @@ IrGraph quantize_graph(const IrGraph& float_graph, const QuantizeOptions& option
   quantize_constants(&g, options.per_tensor_weights, float_nodes);
   add_edge_nodes(&g, inputs, outputs);
   for (IrNode& n : g.nodes) {
-    if (float_nodes.count(n.name)) n.attributes[kKeepFloatAttribute] = IrAttribute{};
+    if (!float_nodes.count(n.name)) continue;
+    IrAttribute marker;
+    marker.kind = IrAttribute::Kind::kString;
+    if (options.fp16_weights) marker.s = kFloat16Weights;
+    n.attributes[kKeepFloatAttribute] = marker;
   }
   for (const auto& e : float_values) {
     if (IrValue* v = g.find(e)) v->calibrated_range.reset();

@@ -45,7 +45,13 @@ struct QuantizeOptions {
   // --allow-float-fallback: nodes whose op has no int8 form in qrt
   // (runs_in_float_only) stay float32 instead of failing the conversion.
   bool allow_float_fallback = false;
+  // --weights fp16: the weights of the nodes kept in float are stored as
+  // IEEE half (the runtime widens them at prepare); the attribute value
+  // kFloat16Weights on kKeepFloatAttribute says so to the lowering.
+  bool fp16_weights = false;
 };
+
+inline constexpr const char* kFloat16Weights = "fp16";
 
 // Ops qrt runs in float32 only (the lowering has float32 ops for them, no
 // int8 ones): Div by a constant, Neg, a BatchNormalization no conv absorbed.

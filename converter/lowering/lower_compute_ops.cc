@@ -20,6 +20,11 @@ const IrValue& quantized_constant(Context& c, const IrNode& n, size_t input, con
   return v;
 }
 
+bool stores_float16_weights(const IrNode& n) {
+  const IrAttribute* a = n.attribute(kKeepFloatAttribute);
+  return a != nullptr && a->s == kFloat16Weights;
+}
+
 const std::vector<int64_t>& input_shape(Context& c, const IrNode& n, size_t rank) {
   const std::vector<int64_t>& s = c.shape(n.inputs.at(0));
   if (rank && s.size() != rank) fail(n, "input must have rank " + std::to_string(rank));
@@ -60,6 +65,7 @@ void emit_conv(Context& c, const IrNode& n) {
   const bool float_weights = !wv.quantization;
   const size_t element_size = float_weights ? 4 : 1;
   lw.float32 = float_weights;
+  lw.store_float16 = float_weights && stores_float16_weights(n);
   if (!float_weights) lw.quantization = *wv.quantization;
   const bool depthwise = group > 1 && group == xs[1];
   if (depthwise) {  // [C*M,1,KH,KW] -> [1,KH,KW,C*M]
@@ -121,6 +127,7 @@ void emit_fully_connected(Context& c, const IrNode& n) {
   if (as.back() != k) fail(n, "A's last dimension " + std::to_string(as.back()) + " is not B's K " + std::to_string(k));
   LoweredWeights lw;
   lw.float32 = !bv.quantization;
+  lw.store_float16 = lw.float32 && stores_float16_weights(n);
   if (!lw.float32) lw.quantization = *bv.quantization;
   lw.shape = {units, k};
   if (trans_b) {

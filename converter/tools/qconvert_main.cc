@@ -125,8 +125,9 @@ int parse_arguments(int argc, char** argv, Arguments* a) {
   if (wants_report && !a->ptq.requested()) {
     return usage_error("--report compares a float ONNX model with its int8 conversion: it needs --calib");
   }
-  if ((!a->ptq.quantize.keep_float.empty() || a->ptq.quantize.allow_float_fallback) && !a->ptq.requested()) {
-    return usage_error("--keep-float and --allow-float-fallback choose precisions in static PTQ: they need --calib");
+  const qrt::convert::QuantizeOptions& q = a->ptq.quantize;
+  if ((!q.keep_float.empty() || q.allow_float_fallback || q.fp16_weights) && !a->ptq.requested()) {
+    return usage_error("--keep-float, --allow-float-fallback and --weights choose precisions in static PTQ: they need --calib");
   }
   if (!a->validate_paths.empty() && !wants_report) return usage_error("--validate is for --report / --report-json");
   return -1;

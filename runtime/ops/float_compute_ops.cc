@@ -1,8 +1,14 @@
 // CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED on float32 tensors: float32
-// input and output activations, float32 constant weights (same layouts as
-// int8: OHWI, [1,KH,KW,C*M], [N,K]) and an optional float32 bias.
+// input and output activations, float32 or float16 constant weights (same
+// layouts as int8: OHWI, [1,KH,KW,C*M], [N,K]; float16 is widened once at
+// prepare) and an optional float32 (or float16) bias.
+#include <cstring>
+#include <memory>
+#include <vector>
+
 #include "kernels/reference/conv2d_f32.h"
 #include "kernels/reference/depthwise_conv2d_f32.h"
+#include "kernels/reference/float16.h"
 #include "kernels/reference/fully_connected_f32.h"
 #include "runtime/ops/float_ops.h"
 #include "runtime/ops/window_geometry.h"
@@ -14,6 +20,43 @@ struct FloatConvTensors {
   const TensorDesc *input, *weights, *bias, *output;
 };
 
+// Weights and bias as the float32 kernels read them: in place from the model
+// (float32), or widened once from float16 into storage the prepared op owns.
+struct FloatConstant {
+  const float* data = nullptr;
+  std::shared_ptr<std::vector<float>> widened;
+};
+
+FloatConstant float_values(const TensorDesc* t) {
+  FloatConstant c;
+  if (t == nullptr) return c;
+  if (t->dtype == DType::kFloat32) {
+    c.data = reinterpret_cast<const float*>(t->data);
+    return c;
+  }
+  c.widened = std::make_shared<std::vector<float>>(t->element_count);
+  for (size_t i = 0; i < t->element_count; ++i) {
+    uint16_t h;
+    std::memcpy(&h, t->data + i * sizeof(h), sizeof(h));
+    (*c.widened)[i] = reference::half_to_float(h);
+  }
+  c.data = c.widened->data();
+  return c;
+}
+
+// A float32 or float16 constant, not quantized.
+Status check_float_weights(const TensorDesc* t, const char* role) {
+  QRT_RETURN_IF_ERROR(check_required(t, role));
+  if (t->dtype == DType::kFloat16) {
+    if (!t->is_constant() || t->quantization.present()) {
+      return error(QRT_UNSUPPORTED, std::string(role) + " " + describe_tensor(*t) +
+                                        " must be a constant without quantization");
+    }
+    return ok_status();
+  }
+  return check_float_constant(t, role);
+}
+
 Status check_conv_tensors(const Model& model, const OpDesc& op, size_t rank, FloatConvTensors* t) {
   QRT_RETURN_IF_ERROR(check_counts(op, 2, 3, 1));
   t->input = op_input(model, op, 0);
@@ -23,9 +66,9 @@ Status check_conv_tensors(const Model& model, const OpDesc& op, size_t rank, Flo
   QRT_RETURN_IF_ERROR(check_float_operand(t->input, "input"));
   QRT_RETURN_IF_ERROR(check_float_operand(t->output, "output"));
   if (t->input->is_constant()) return error(QRT_UNSUPPORTED, "input " + describe_tensor(*t->input) + " is a constant");
-  QRT_RETURN_IF_ERROR(check_float_constant(t->weights, "weights"));
+  QRT_RETURN_IF_ERROR(check_float_weights(t->weights, "weights"));
   QRT_RETURN_IF_ERROR(check_rank(*t->weights, rank, "weights"));
-  if (t->bias != nullptr) QRT_RETURN_IF_ERROR(check_float_constant(t->bias, "bias"));
+  if (t->bias != nullptr) QRT_RETURN_IF_ERROR(check_float_weights(t->bias, "bias"));
   if (rank == 4) {
     QRT_RETURN_IF_ERROR(check_rank(*t->input, 4, "input"));
     QRT_RETURN_IF_ERROR(check_rank(*t->output, 4, "output"));
@@ -39,10 +82,6 @@ Status check_bias_length(const TensorDesc* bias, int32_t channels) {
                                         " values");
   }
   return ok_status();
-}
-
-const float* bias_of(const TensorDesc* bias) {
-  return bias != nullptr ? reinterpret_cast<const float*>(bias->data) : nullptr;
 }
 
 template <typename Options>
@@ -92,11 +131,10 @@ Status build_conv2d_f32(const Model& model, const OpDesc& op, std::unique_ptr<Pr
   p.pad_left = g.cols.pad_before;
   p.groups = groups;
   p.clamp = reference::activation_range_f32(static_cast<FusedActivation>(o->activation()));
-  const float* weights = reinterpret_cast<const float*>(t.weights->data);
-  const float* bias = bias_of(t.bias);
+  const FloatConstant weights = float_values(t.weights), bias = float_values(t.bias);
   const int32_t in = op.inputs[0], out = op.outputs[0];
   *prepared = std::make_unique<FloatKernelOp>("conv2d_f32_reference", [=](uint8_t* const* d) {
-    reference::conv2d_f32(p, float_data(d, in), weights, bias, float_output(d, out));
+    reference::conv2d_f32(p, float_data(d, in), weights.data, bias.data, float_output(d, out));
   });
   return ok_status();
 }
@@ -137,11 +175,10 @@ Status build_depthwise_conv2d_f32(const Model& model, const OpDesc& op, std::uni
   p.pad_left = g.cols.pad_before;
   p.depth_multiplier = multiplier;
   p.clamp = reference::activation_range_f32(static_cast<FusedActivation>(o->activation()));
-  const float* weights = reinterpret_cast<const float*>(t.weights->data);
-  const float* bias = bias_of(t.bias);
+  const FloatConstant weights = float_values(t.weights), bias = float_values(t.bias);
   const int32_t in = op.inputs[0], out = op.outputs[0];
   *prepared = std::make_unique<FloatKernelOp>("depthwise_conv2d_f32_reference", [=](uint8_t* const* d) {
-    reference::depthwise_conv2d_f32(p, float_data(d, in), weights, bias, float_output(d, out));
+    reference::depthwise_conv2d_f32(p, float_data(d, in), weights.data, bias.data, float_output(d, out));
   });
   return ok_status();
 }
@@ -169,11 +206,10 @@ Status build_fully_connected_f32(const Model& model, const OpDesc& op, std::uniq
   p.input_depth = depth;
   p.output_depth = out_c;
   p.clamp = reference::activation_range_f32(static_cast<FusedActivation>(o->activation()));
-  const float* weights = reinterpret_cast<const float*>(t.weights->data);
-  const float* bias = bias_of(t.bias);
+  const FloatConstant weights = float_values(t.weights), bias = float_values(t.bias);
   const int32_t in = op.inputs[0], out = op.outputs[0];
   *prepared = std::make_unique<FloatKernelOp>("fully_connected_f32_reference", [=](uint8_t* const* d) {
-    reference::fully_connected_f32(p, float_data(d, in), weights, bias, float_output(d, out));
+    reference::fully_connected_f32(p, float_data(d, in), weights.data, bias.data, float_output(d, out));
   });
   return ok_status();
 }

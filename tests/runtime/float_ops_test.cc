@@ -297,3 +297,55 @@ TEST_CASE("float32 ops: an op mixing dtypes is refused at load, naming the tenso
 }
 
 }  // namespace
+
+namespace {
+
+uint16_t to_half_exact(float f) {  // test values are exact halves: sign, 5-bit exponent, 10-bit mantissa
+  int e = 0;
+  const float m = std::frexp(std::fabs(f), &e);  // f = m * 2^e, m in [0.5, 1)
+  if (f == 0.0f) return std::signbit(f) ? 0x8000 : 0;
+  const uint16_t mantissa = static_cast<uint16_t>(std::lround((m * 2 - 1) * 1024));
+  return static_cast<uint16_t>((f < 0 ? 0x8000 : 0) | ((e - 1 + 15) << 10) | mantissa);
+}
+
+TEST_CASE("float32 ops: float16 weights are widened at prepare and give the float32 weights' results",
+          "[float_ops]") {
+  // Weights that halves hold exactly: k / 64 for k in [-64, 64].
+  std::vector<float> weights(6 * 5);
+  for (size_t i = 0; i < weights.size(); ++i) weights[i] = static_cast<float>(static_cast<int>(i * 7 % 129) - 64) / 64.0f;
+  std::vector<uint16_t> halves(weights.size());
+  for (size_t i = 0; i < weights.size(); ++i) halves[i] = to_half_exact(weights[i]);
+  const std::vector<float> bias = {0.5f, -0.25f, 1.0f, 0.0f, 2.0f, -1.0f};
+  auto model_with = [&](bool half) {
+    QfbWriter w;
+    const int x = w.add_tensor("x", kF32, {2, 5});
+    const int wt = half ? w.add_constant("w", fb::DType::FLOAT16, {6, 5}, to_bytes(halves))
+                        : float_constant(w, "w", {6, 5}, weights);
+    const int y = w.add_tensor("y", kF32, {2, 6});
+    w.add_op(fb::OpType::FULLY_CONNECTED, {x, wt, float_constant(w, "b", {6}, bias)}, {y},
+             options_of(fb::FullyConnectedOptionsT{}), fb::RequantRule::FP32, "fc");
+    w.add_input(x, kF32);
+    w.add_output(y, kF32);
+    return w;
+  };
+  const auto input = random_floats(10, 21);
+  const auto half_model = load_ok(model_with(true));
+  const auto float_model = load_ok(model_with(false));
+  Interpreter half_run(*half_model, InterpreterOptions{1}), float_run(*float_model, InterpreterOptions{1});
+  const auto got = run_float(half_run, input);
+  const auto want = run_float(float_run, input);
+  REQUIRE(got == want);
+
+  // A float16 tensor that is quantized is refused.
+  QfbWriter bad;
+  const int x = bad.add_tensor("x", kF32, {1, 5});
+  const int wt = bad.add_constant("w", fb::DType::FLOAT16, {6, 5}, to_bytes(halves), {0.5f}, {0});
+  const int y = bad.add_tensor("y", kF32, {1, 6});
+  bad.add_op(fb::OpType::FULLY_CONNECTED, {x, wt, -1}, {y}, options_of(fb::FullyConnectedOptionsT{}),
+             fb::RequantRule::FP32, "fc");
+  bad.add_input(x, kF32);
+  bad.add_output(y, kF32);
+  require_refused(bad, "must be a constant without quantization");
+}
+
+}  // namespace
