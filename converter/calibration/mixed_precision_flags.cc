@@ -1,5 +1,7 @@
 #include "converter/calibration/mixed_precision_flags.h"
 
+#include <cstdlib>
+
 namespace qrt::convert {
 
 const char* const kMixedPrecisionUsage =
@@ -8,6 +10,8 @@ const char* const kMixedPrecisionUsage =
     "                     '*' keeps every node: a float32 .qfb\n"
     "  --allow-float-fallback  run ops that have no int8 form in qrt (Div by a constant, Neg,\n"
     "                     a BatchNormalization no conv absorbed) in float32 instead of refusing\n"
+    "  --auto-mixed DB    keep layers in float32, worst per-layer SQNR first (--report's, on the\n"
+    "                     calibration inputs), until the output SQNR reaches DB\n"
     "  --weights fp16     store the weights of the float32 nodes as float16 (half the bytes;\n"
     "                     widened to float32 when the model is prepared)\n";
 
@@ -25,6 +29,18 @@ int parse_mixed_precision_argument(int argc, char** argv, int* i, QuantizeOption
     }
     ++*i;
     options->fp16_weights = true;
+    return 1;
+  }
+  if (arg == "--auto-mixed") {
+    const std::string text = *i + 1 < argc ? argv[*i + 1] : "";
+    char* end = nullptr;
+    const double db = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || !(db > 0.0) || db > 200.0) {
+      *error = "--auto-mixed takes the output SQNR to reach, in dB (e.g. 30); got '" + text + "'";
+      return -1;
+    }
+    ++*i;
+    options->auto_mixed_db = db;
     return 1;
   }
   if (arg != "--keep-float") return 0;

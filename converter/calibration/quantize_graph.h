@@ -49,6 +49,9 @@ struct QuantizeOptions {
   // IEEE half (the runtime widens them at prepare); the attribute value
   // kFloat16Weights on kKeepFloatAttribute says so to the lowering.
   bool fp16_weights = false;
+  // --auto-mixed DB (> 0 when given): read by convert_auto_mixed
+  // (auto_mixed_precision.h), which fills keep_float; quantize_graph ignores it.
+  double auto_mixed_db = 0.0;
 };
 
 inline constexpr const char* kFloat16Weights = "fp16";

@@ -123,3 +123,32 @@ TEST_CASE("mixed precision: --keep-float with a name that is not a node is refus
 
 }  // namespace
 }  // namespace qrt::convert
+
+#include "converter/calibration/auto_mixed_precision.h"
+
+namespace qrt::convert {
+namespace {
+
+TEST_CASE("mixed precision: --auto-mixed keeps the worst layers in float until the output SQNR reaches the target",
+          "[mixed]") {
+  const std::vector<uint8_t> onnx = onnx_test::read_bytes((digits_dir() / "model.onnx").string());
+  PtqOptions ptq;
+  ptq.calibration_paths = {(digits_dir() / "calibration.npy").string()};
+  ImportSummary summary;
+  // Plain int8 first: its output SQNR, and a target above it.
+  const AutoMixedResult plain = convert_auto_mixed(onnx, ImportOptions{}, OnnxLoadOptions{}, ptq, 1.0, &summary);
+  CHECK(plain.kept_float.empty());
+  const double target = plain.output_sqnr_db + 3.0;
+  const AutoMixedResult mixed = convert_auto_mixed(onnx, ImportOptions{}, OnnxLoadOptions{}, ptq, target, &summary);
+  std::string rounds;
+  for (const std::string& r : mixed.rounds) rounds += r + "\n";
+  INFO(rounds);
+  CHECK(!mixed.kept_float.empty());
+  CHECK(mixed.output_sqnr_db >= target);
+  CHECK(mixed.rounds.size() == mixed.kept_float.size() + 1);
+  // What it returns is what --keep-float with its choice gives, and at least as accurate as int8.
+  CHECK(evaluate(mixed.qfb).mean_abs_logit_error <= evaluate(plain.qfb).mean_abs_logit_error);
+}
+
+}  // namespace
+}  // namespace qrt::convert
