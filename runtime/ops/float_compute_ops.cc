@@ -27,9 +27,10 @@ struct FloatConstant {
   std::shared_ptr<std::vector<float>> widened;
 };
 
-FloatConstant float_values(const TensorDesc* t) {
+// widen = false (validation): float16 data is not converted.
+FloatConstant float_values(const TensorDesc* t, bool widen) {
   FloatConstant c;
-  if (t == nullptr) return c;
+  if (t == nullptr || (!widen && t->dtype != DType::kFloat32)) return c;
   if (t->dtype == DType::kFloat32) {
     c.data = reinterpret_cast<const float*>(t->data);
     return c;
@@ -131,11 +132,12 @@ Status build_conv2d_f32(const Model& model, const OpDesc& op, std::unique_ptr<Pr
   p.pad_left = g.cols.pad_before;
   p.groups = groups;
   p.clamp = reference::activation_range_f32(static_cast<FusedActivation>(o->activation()));
-  const FloatConstant weights = float_values(t.weights), bias = float_values(t.bias);
+  const FloatConstant weights = float_values(t.weights, prepared != nullptr),
+                      bias = float_values(t.bias, prepared != nullptr);
   const int32_t in = op.inputs[0], out = op.outputs[0];
-  *prepared = std::make_unique<FloatKernelOp>("conv2d_f32_reference", [=](uint8_t* const* d) {
+  set_prepared(prepared, std::make_unique<FloatKernelOp>("conv2d_f32_reference", [=](uint8_t* const* d) {
     reference::conv2d_f32(p, float_data(d, in), weights.data, bias.data, float_output(d, out));
-  });
+  }));
   return ok_status();
 }
 
@@ -175,11 +177,12 @@ Status build_depthwise_conv2d_f32(const Model& model, const OpDesc& op, std::uni
   p.pad_left = g.cols.pad_before;
   p.depth_multiplier = multiplier;
   p.clamp = reference::activation_range_f32(static_cast<FusedActivation>(o->activation()));
-  const FloatConstant weights = float_values(t.weights), bias = float_values(t.bias);
+  const FloatConstant weights = float_values(t.weights, prepared != nullptr),
+                      bias = float_values(t.bias, prepared != nullptr);
   const int32_t in = op.inputs[0], out = op.outputs[0];
-  *prepared = std::make_unique<FloatKernelOp>("depthwise_conv2d_f32_reference", [=](uint8_t* const* d) {
+  set_prepared(prepared, std::make_unique<FloatKernelOp>("depthwise_conv2d_f32_reference", [=](uint8_t* const* d) {
     reference::depthwise_conv2d_f32(p, float_data(d, in), weights.data, bias.data, float_output(d, out));
-  });
+  }));
   return ok_status();
 }
 
@@ -206,11 +209,12 @@ Status build_fully_connected_f32(const Model& model, const OpDesc& op, std::uniq
   p.input_depth = depth;
   p.output_depth = out_c;
   p.clamp = reference::activation_range_f32(static_cast<FusedActivation>(o->activation()));
-  const FloatConstant weights = float_values(t.weights), bias = float_values(t.bias);
+  const FloatConstant weights = float_values(t.weights, prepared != nullptr),
+                      bias = float_values(t.bias, prepared != nullptr);
   const int32_t in = op.inputs[0], out = op.outputs[0];
-  *prepared = std::make_unique<FloatKernelOp>("fully_connected_f32_reference", [=](uint8_t* const* d) {
+  set_prepared(prepared, std::make_unique<FloatKernelOp>("fully_connected_f32_reference", [=](uint8_t* const* d) {
     reference::fully_connected_f32(p, float_data(d, in), weights.data, bias.data, float_output(d, out));
-  });
+  }));
   return ok_status();
 }
 

@@ -47,9 +47,9 @@ Status build_binary_f32(const Model& model, const OpDesc& op, std::unique_ptr<Pr
                                       : reference::BinaryOpF32::kMul;
   p.clamp = reference::activation_range_f32(static_cast<FusedActivation>(activation));
   const int32_t in1 = op.inputs[0], in2 = op.inputs[1], out = op.outputs[0];
-  *prepared = std::make_unique<FloatKernelOp>("binary_elementwise_f32_reference", [=](uint8_t* const* d) {
+  set_prepared(prepared, std::make_unique<FloatKernelOp>("binary_elementwise_f32_reference", [=](uint8_t* const* d) {
     reference::binary_elementwise_f32(p, float_data(d, in1), float_data(d, in2), float_output(d, out));
-  });
+  }));
   return ok_status();
 }
 
@@ -78,9 +78,9 @@ Status build_unary_f32(const Model& model, const OpDesc& op, std::unique_ptr<Pre
   }
   const size_t count = op_output(model, op, 0).element_count;
   const int32_t in = op.inputs[0], out = op.outputs[0];
-  *prepared = std::make_unique<FloatKernelOp>("unary_f32_reference", [=](uint8_t* const* d) {
+  set_prepared(prepared, std::make_unique<FloatKernelOp>("unary_f32_reference", [=](uint8_t* const* d) {
     reference::unary_f32(p, float_data(d, in), float_output(d, out), count);
-  });
+  }));
   return ok_status();
 }
 
@@ -97,9 +97,9 @@ Status build_softmax_f32(const Model& model, const OpDesc& op, std::unique_ptr<P
   p.depth = x.shape.back();
   p.outer_size = static_cast<int64_t>(x.element_count / static_cast<size_t>(p.depth));
   const int32_t in = op.inputs[0], out = op.outputs[0];
-  *prepared = std::make_unique<FloatKernelOp>("softmax_f32_reference", [=](uint8_t* const* d) {
+  set_prepared(prepared, std::make_unique<FloatKernelOp>("softmax_f32_reference", [=](uint8_t* const* d) {
     reference::softmax_f32(p, float_data(d, in), float_output(d, out));
-  });
+  }));
   return ok_status();
 }
 
@@ -125,9 +125,9 @@ Status build_mean_f32(const Model& model, const OpDesc& op, std::unique_ptr<Prep
                                                        : std::vector<int32_t>{p.batch, p.channels};
   QRT_RETURN_IF_ERROR(check_shape(y, expected, "output"));
   const int32_t in = op.inputs[0], out = op.outputs[0];
-  *prepared = std::make_unique<FloatKernelOp>("mean_f32_reference", [=](uint8_t* const* d) {
+  set_prepared(prepared, std::make_unique<FloatKernelOp>("mean_f32_reference", [=](uint8_t* const* d) {
     reference::mean_f32(p, float_data(d, in), float_output(d, out));
-  });
+  }));
   return ok_status();
 }
 
@@ -167,13 +167,13 @@ Status build_pool2d_f32(const Model& model, const OpDesc& op, std::unique_ptr<Pr
   p.count_include_pad = average && o->count_include_pad();
   const int32_t in = op.inputs[0], out = op.outputs[0];
   if (average) {
-    *prepared = std::make_unique<FloatKernelOp>("average_pool2d_f32_reference", [=](uint8_t* const* d) {
+    set_prepared(prepared, std::make_unique<FloatKernelOp>("average_pool2d_f32_reference", [=](uint8_t* const* d) {
       reference::average_pool2d_f32(p, float_data(d, in), float_output(d, out));
-    });
+    }));
   } else {
-    *prepared = std::make_unique<FloatKernelOp>("max_pool2d_f32_reference", [=](uint8_t* const* d) {
+    set_prepared(prepared, std::make_unique<FloatKernelOp>("max_pool2d_f32_reference", [=](uint8_t* const* d) {
       reference::max_pool2d_f32(p, float_data(d, in), float_output(d, out));
-    });
+    }));
   }
   return ok_status();
 }

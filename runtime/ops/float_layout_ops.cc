@@ -54,9 +54,9 @@ Status build_transpose_x32(const Model& model, const OpDesc& op, std::unique_ptr
   }
   QRT_RETURN_IF_ERROR(check_shape(*y, expected, "output"));
   const int32_t in = op.inputs[0], out = op.outputs[0];
-  *prepared = std::make_unique<FloatKernelOp>("transpose_x32_reference", [=](uint8_t* const* d) {
+  set_prepared(prepared, std::make_unique<FloatKernelOp>("transpose_x32_reference", [=](uint8_t* const* d) {
     reference::transpose_x32(p, words(d, in), words_out(d, out));
-  });
+  }));
   return ok_status();
 }
 
@@ -88,9 +88,9 @@ Status build_pad_x32(const Model& model, const OpDesc& op, std::unique_ptr<Prepa
   }
   QRT_RETURN_IF_ERROR(check_shape(*y, expected, "output"));
   const int32_t in = op.inputs[0], out = op.outputs[0];
-  *prepared = std::make_unique<FloatKernelOp>("pad_x32_reference", [=](uint8_t* const* d) {
+  set_prepared(prepared, std::make_unique<FloatKernelOp>("pad_x32_reference", [=](uint8_t* const* d) {
     reference::pad_x32(p, 0u, words(d, in), words_out(d, out));  // the bits of 0.0f
-  });
+  }));
   return ok_status();
 }
 
@@ -137,10 +137,10 @@ Status build_concatenation_x32(const Model& model, const OpDesc& op, std::unique
   const std::vector<int32_t> inputs = op.inputs;
   const int32_t out = op.outputs[0];
   auto pointers = std::make_shared<std::vector<const uint32_t*>>(inputs.size());
-  *prepared = std::make_unique<FloatKernelOp>("concatenation_x32_reference", [=](uint8_t* const* d) {
+  set_prepared(prepared, std::make_unique<FloatKernelOp>("concatenation_x32_reference", [=](uint8_t* const* d) {
     for (size_t i = 0; i < inputs.size(); ++i) (*pointers)[i] = words(d, inputs[i]);
     reference::concatenation_x32(p, pointers->data(), words_out(d, out));
-  });
+  }));
   return ok_status();
 }
 
@@ -176,10 +176,10 @@ Status build_split_x32(const Model& model, const OpDesc& op, std::unique_ptr<Pre
   const int32_t in = op.inputs[0];
   const std::vector<int32_t> outputs = op.outputs;
   auto pointers = std::make_shared<std::vector<uint32_t*>>(outputs.size());
-  *prepared = std::make_unique<FloatKernelOp>("split_x32_reference", [=](uint8_t* const* d) {
+  set_prepared(prepared, std::make_unique<FloatKernelOp>("split_x32_reference", [=](uint8_t* const* d) {
     for (size_t i = 0; i < outputs.size(); ++i) (*pointers)[i] = words_out(d, outputs[i]);
     reference::split_x32(p, words(d, in), pointers->data());
-  });
+  }));
   return ok_status();
 }
 
@@ -210,9 +210,9 @@ Status build_strided_slice_x32(const Model& model, const OpDesc& op, std::unique
     p.strides[d] = stride;
   }
   const int32_t in = op.inputs[0], out = op.outputs[0];
-  *prepared = std::make_unique<FloatKernelOp>("strided_slice_x32_reference", [=](uint8_t* const* d) {
+  set_prepared(prepared, std::make_unique<FloatKernelOp>("strided_slice_x32_reference", [=](uint8_t* const* d) {
     reference::strided_slice_x32(p, words(d, in), words_out(d, out));
-  });
+  }));
   return ok_status();
 }
 

@@ -45,10 +45,7 @@ bool is_float_op(const Model& model, const OpDesc& op) {
   return !op.outputs.empty() && op_output(model, op, 0).dtype == DType::kFloat32;
 }
 
-Status validate_float_op(const Model& model, const OpDesc& op) {
-  std::unique_ptr<PreparedOp> discarded;
-  return prepare_float_op(model, op, &discarded);
-}
+Status validate_float_op(const Model& model, const OpDesc& op) { return prepare_float_op(model, op, nullptr); }
 
 Status prepare_float_op(const Model& model, const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
   const FloatBuildFn build = find_float_build(op.type);

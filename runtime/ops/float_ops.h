@@ -38,8 +38,13 @@ class FloatKernelOp : public PreparedOp {
   Run run_;
 };
 
-// Builds the prepared op (validation builds and drops it).
+// Checks the op and, when `prepared` is not nullptr, builds it (validation
+// passes nullptr: nothing is widened or kept).
 using FloatBuildFn = Status (*)(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
+
+inline void set_prepared(std::unique_ptr<PreparedOp>* prepared, std::unique_ptr<PreparedOp> op) {
+  if (prepared != nullptr) *prepared = std::move(op);
+}
 
 // A float32 activation or constant operand (role names it in messages).
 Status check_float_operand(const TensorDesc* t, const char* role);
