@@ -41,6 +41,18 @@ std::string fresh_name(const IrGraph& g, const std::string& base) {
   return name;
 }
 
+std::string fresh_name_for_node(const IrGraph& g, const std::string& base) {
+  const auto taken = [&](const std::string& name) {
+    for (const IrNode& n : g.nodes) {
+      if (n.name == name) return true;
+    }
+    return false;
+  };
+  std::string name = base;
+  for (int k = 1; taken(name); ++k) name = base + "_" + std::to_string(k);
+  return name;
+}
+
 const IrQuantization& quantization_of(const IrGraph& g, const IrNode& n, const std::string& name) {
   const IrValue* v = g.find(name);
   if (!v || !v->quantization) {
@@ -51,7 +63,7 @@ const IrQuantization& quantization_of(const IrGraph& g, const IrNode& n, const s
 
 // A fused activation becomes its node again: the producer writes a new value
 // quantized like the activation's output, which the lowering fuses back exactly.
-void unfuse_activations(IrGraph* g) {
+void unfuse_activations(IrGraph* g, std::set<std::string>* float_nodes) {
   std::vector<IrNode> nodes;
   for (IrNode& node : g->nodes) {
     const auto activation = fused_activation(node);
@@ -80,6 +92,7 @@ void unfuse_activations(IrGraph* g) {
       act.inputs.push_back(lo);
       act.inputs.push_back(hi);
     }
+    if (float_nodes->count(node.name)) float_nodes->insert(act.name);
     nodes.push_back(std::move(node));
     nodes.push_back(std::move(act));
   }
@@ -88,21 +101,31 @@ void unfuse_activations(IrGraph* g) {
 
 // Graph inputs and outputs stay float; int8 twins carry the values inside.
 // Returns the (float, int8) names of inputs and of outputs.
-void split_graph_edges(IrGraph* g, std::vector<std::pair<std::string, std::string>>* inputs,
+// Float nodes (mixed precision) keep reading the float inputs and writing the
+// float outputs themselves.
+void split_graph_edges(IrGraph* g, const std::set<std::string>& float_nodes,
+                       std::vector<std::pair<std::string, std::string>>* inputs,
                        std::vector<std::pair<std::string, std::string>>* outputs) {
   for (const std::string& x : g->inputs) {
     IrValue& v = g->values.at(x);
     if (v.is_constant || v.dtype != IrDType::kFloat32) continue;
     IrValue twin = v;
     twin.name = fresh_name(*g, x + "_quantized");
-    replace_uses(g, x, twin.name);
+    bool int8_reader = false;
+    for (IrNode& n : g->nodes) {
+      if (float_nodes.count(n.name)) continue;
+      for (std::string& in : n.inputs) {
+        if (in == x) in = twin.name, int8_reader = true;
+      }
+    }
+    if (!int8_reader) continue;
     g->values[twin.name] = twin;
     inputs->push_back({x, twin.name});
   }
   for (const std::string& y : g->outputs) {
     const int writer = producer(*g, y);
     const IrValue& v = g->values.at(y);
-    if (writer < 0 || v.dtype != IrDType::kFloat32) continue;
+    if (writer < 0 || v.dtype != IrDType::kFloat32 || float_nodes.count(g->nodes[writer].name)) continue;
     IrValue twin = v;
     twin.name = fresh_name(*g, y + "_quantized");
     g->values[twin.name] = twin;
@@ -114,13 +137,18 @@ void split_graph_edges(IrGraph* g, std::vector<std::pair<std::string, std::strin
   }
 }
 
-void quantize_activations(IrGraph* g, const std::set<std::string>& float_edges) {
+// Values that stay float32: the float graph edges and what float nodes write.
+void quantize_activations(IrGraph* g, const std::set<std::string>& float_values) {
   for (auto& [name, v] : g->values) {
-    if (v.is_constant || v.dtype != IrDType::kFloat32 || float_edges.count(name)) continue;
+    if (v.is_constant || v.dtype != IrDType::kFloat32 || float_values.count(name)) continue;
     if (!v.calibrated_range) throw QuantizeError("activation '" + name + "' has no calibrated range");
     v.quantization = activation_quantization(v.calibrated_range->first, v.calibrated_range->second);
     v.dtype = IrDType::kInt8;
   }
+}
+
+// Ops that never requantize give their output their input's quantization.
+void share_passthrough_quantization(IrGraph* g) {
   for (const IrNode& n : g->nodes) {
     if (!kSameQuantizationOps.count(n.op_type) || n.inputs.empty() || n.outputs.empty()) continue;
     IrValue* in = g->find(n.inputs[0]);
@@ -227,9 +255,10 @@ int weight_input(const IrGraph& g, const IrNode& n, int32_t* axis) {
   return 1;
 }
 
-void quantize_constants(IrGraph* g, bool per_tensor) {
+void quantize_constants(IrGraph* g, bool per_tensor, const std::set<std::string>& float_nodes) {
   std::map<std::string, std::string> quantized_weights;  // float name -> int8 name
   for (IrNode& n : g->nodes) {
+    if (float_nodes.count(n.name)) continue;  // weights, bias and operands stay float32
     int32_t axis = 0;
     if (weight_input(*g, n, &axis) == 1) {
       const std::string w = n.inputs[1];
@@ -293,7 +322,68 @@ void add_edge_nodes(IrGraph* g, const std::vector<std::pair<std::string, std::st
   }
 }
 
+IrNode edge_node(IrGraph* g, const std::string& op_type, const std::string& from, const std::string& to,
+                 const IrQuantization& q, const std::string& name) {
+  IrNode n;
+  n.name = fresh_name_for_node(*g, name);
+  n.op_type = op_type;
+  const std::string s = fresh_name(*g, to + "_scale"), zp = fresh_name(*g, to + "_zero_point");
+  g->values[s] = float_scalar(s, q.scales[0]);
+  g->values[zp] = int8_scalar(zp, q.zero_points[0]);
+  n.inputs = {from, s, zp};
+  n.outputs = {to};
+  return n;
+}
+
+// Where a float node reads an int8 activation, a DequantizeLinear gives it a
+// float twin; where an int8 node reads a float activation, a QuantizeLinear
+// (from the value's calibrated range) gives it an int8 twin. Each twin is made
+// once, right before its first reader.
+void insert_precision_boundaries(IrGraph* g, const std::set<std::string>& float_nodes) {
+  std::map<std::string, std::string> twins;  // value -> its twin in the other precision
+  std::vector<IrNode> nodes;
+  for (IrNode& n : g->nodes) {
+    const bool is_float = float_nodes.count(n.name) != 0;
+    const bool edge = n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear";
+    for (std::string& in : n.inputs) {
+      const IrValue* v = in.empty() ? nullptr : g->find(in);
+      if (!v || v->is_constant || edge) continue;
+      const bool int8_value = v->dtype == IrDType::kInt8 && v->quantization;
+      const bool float_value = v->dtype == IrDType::kFloat32 && !v->quantization;
+      if (is_float ? !int8_value : !float_value) continue;
+      auto it = twins.find(in);
+      if (it == twins.end()) {
+        IrValue twin = *v;
+        twin.name = fresh_name(*g, in + (is_float ? "_dequantized" : "_quantized"));
+        IrQuantization q;
+        if (is_float) {
+          q = *v->quantization;
+          twin.dtype = IrDType::kFloat32;
+          twin.quantization.reset();
+        } else {
+          if (!v->calibrated_range) throw QuantizeError("activation '" + in + "' has no calibrated range");
+          q = activation_quantization(v->calibrated_range->first, v->calibrated_range->second);
+          twin.dtype = IrDType::kInt8;
+          twin.quantization = q;
+        }
+        g->values[twin.name] = twin;
+        nodes.push_back(edge_node(g, is_float ? "DequantizeLinear" : "QuantizeLinear", in, twin.name, q,
+                                  in + (is_float ? "_DequantizeLinear" : "_QuantizeLinear")));
+        it = twins.emplace(in, twin.name).first;
+      }
+      in = it->second;
+    }
+    nodes.push_back(std::move(n));
+  }
+  g->nodes = std::move(nodes);
+}
+
 }  // namespace
+
+bool runs_in_float_only(const IrNode& node) {
+  static const std::set<std::string> kFloatOnly = {"Div", "Neg", "BatchNormalization"};
+  return node.domain.empty() && kFloatOnly.count(node.op_type) != 0;
+}
 
 IrQuantization activation_quantization(float lo, float hi) {
   lo = std::min(lo, 0.0f);
@@ -309,16 +399,46 @@ IrQuantization activation_quantization(float lo, float hi) {
 
 IrGraph quantize_graph(const IrGraph& float_graph, const QuantizeOptions& options) {
   IrGraph g = float_graph;
-  unfuse_activations(&g);
+  std::set<std::string> float_nodes = options.keep_float;
+  if (options.allow_float_fallback) {
+    for (const IrNode& n : g.nodes) {
+      if (runs_in_float_only(n)) float_nodes.insert(n.name);
+    }
+  }
+  if (float_nodes.count(kKeepAllFloat)) {
+    float_nodes.clear();
+    for (const IrNode& n : g.nodes) float_nodes.insert(n.name);
+  }
+  for (const std::string& name : float_nodes) {
+    bool found = false;
+    for (const IrNode& n : g.nodes) found = found || n.name == name;
+    if (!found) throw QuantizeError("--keep-float: the graph has no node named '" + name + "'");
+  }
+  unfuse_activations(&g, &float_nodes);
   std::vector<std::pair<std::string, std::string>> inputs, outputs;
-  split_graph_edges(&g, &inputs, &outputs);
-  std::set<std::string> float_edges;
-  for (const auto& e : inputs) float_edges.insert(e.first);
-  for (const auto& e : outputs) float_edges.insert(e.first);
-  quantize_activations(&g, float_edges);
-  quantize_constants(&g, options.per_tensor_weights);
+  split_graph_edges(&g, float_nodes, &inputs, &outputs);
+  std::set<std::string> float_values;
+  for (const std::string& x : g.inputs) float_values.insert(x);
+  for (const auto& e : outputs) float_values.insert(e.first);
+  for (const IrNode& n : g.nodes) {
+    if (!float_nodes.count(n.name)) continue;
+    for (const std::string& out : n.outputs) float_values.insert(out);
+  }
+  quantize_activations(&g, float_values);
+  insert_precision_boundaries(&g, float_nodes);
+  share_passthrough_quantization(&g);
+  quantize_constants(&g, options.per_tensor_weights, float_nodes);
   add_edge_nodes(&g, inputs, outputs);
-  for (const auto& e : float_edges) g.values.at(e).calibrated_range.reset();
+  for (IrNode& n : g.nodes) {
+    if (!float_nodes.count(n.name)) continue;
+    IrAttribute marker;
+    marker.kind = IrAttribute::Kind::kString;
+    if (options.fp16_weights) marker.s = kFloat16Weights;
+    n.attributes[kKeepFloatAttribute] = marker;
+  }
+  for (const auto& e : float_values) {
+    if (IrValue* v = g.find(e)) v->calibrated_range.reset();
+  }
   remove_unused_values(&g);
   return g;
 }

@@ -9,13 +9,20 @@
 namespace qrt::convert::lowering {
 namespace {
 
+// int8 quantized weights, or float32 ones for a node kept in float.
 const IrValue& quantized_constant(Context& c, const IrNode& n, size_t input, const char* role) {
   if (input >= n.inputs.size() || n.inputs[input].empty()) fail(n, std::string(role) + " is missing");
   const IrValue& v = c.value(n.inputs[input]);
+  if (is_float_node(c.graph(), n) && v.is_constant && v.dtype == IrDType::kFloat32 && !v.quantization) return v;
   if (!v.is_constant || v.dtype != IrDType::kInt8 || !v.quantization) {
     fail(n, std::string(role) + " '" + v.name + "' must be a quantized int8 constant");
   }
   return v;
+}
+
+bool stores_float16_weights(const IrNode& n) {
+  const IrAttribute* a = n.attribute(kKeepFloatAttribute);
+  return a != nullptr && a->s == kFloat16Weights;
 }
 
 const std::vector<int64_t>& input_shape(Context& c, const IrNode& n, size_t rank) {
@@ -55,14 +62,18 @@ void emit_conv(Context& c, const IrNode& n) {
   const Window w = resolve_window(n, xs[2], xs[3], {kh, kw}, extra_pads);
 
   LoweredWeights lw;
-  lw.quantization = *wv.quantization;
+  const bool float_weights = !wv.quantization;
+  const size_t element_size = float_weights ? 4 : 1;
+  lw.float32 = float_weights;
+  lw.store_float16 = float_weights && stores_float16_weights(n);
+  if (!float_weights) lw.quantization = *wv.quantization;
   const bool depthwise = group > 1 && group == xs[1];
   if (depthwise) {  // [C*M,1,KH,KW] -> [1,KH,KW,C*M]
-    lw.data = permute_bytes(wv.data, 1, wv.shape, {1, 2, 3, 0});
+    lw.data = permute_bytes(wv.data, element_size, wv.shape, {1, 2, 3, 0});
     lw.shape = {1, kh, kw, out_c};
     if (lw.quantization.axis == 0) lw.quantization.axis = 3;
   } else {  // OIHW -> OHWI
-    lw.data = permute_bytes(wv.data, 1, wv.shape, {0, 2, 3, 1});
+    lw.data = permute_bytes(wv.data, element_size, wv.shape, {0, 2, 3, 1});
     lw.shape = {out_c, kh, kw, in_per_group};
   }
   if (lw.quantization.scales.size() > 1 && lw.quantization.axis != (depthwise ? 3 : 0)) {
@@ -115,12 +126,14 @@ void emit_fully_connected(Context& c, const IrNode& n) {
   const int64_t units = trans_b ? bv.shape[0] : bv.shape[1];
   if (as.back() != k) fail(n, "A's last dimension " + std::to_string(as.back()) + " is not B's K " + std::to_string(k));
   LoweredWeights lw;
-  lw.quantization = *bv.quantization;
+  lw.float32 = !bv.quantization;
+  lw.store_float16 = lw.float32 && stores_float16_weights(n);
+  if (!lw.float32) lw.quantization = *bv.quantization;
   lw.shape = {units, k};
   if (trans_b) {
     lw.data = bv.data;
   } else {
-    lw.data = permute_bytes(bv.data, 1, bv.shape, {1, 0});
+    lw.data = permute_bytes(bv.data, lw.float32 ? 4 : 1, bv.shape, {1, 0});
     if (lw.quantization.scales.size() > 1) lw.quantization.axis = lw.quantization.axis == 1 ? 0 : 1;
   }
   if (lw.quantization.scales.size() > 1 && lw.quantization.axis != 0) {

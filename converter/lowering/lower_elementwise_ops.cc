@@ -59,8 +59,31 @@ std::optional<fb::Activation> activation_for(const IrGraph& g, const IrNode& act
   return std::nullopt;
 }
 
+std::optional<fb::Activation> float_activation_for(const IrGraph& g, const IrNode& act) {
+  if (act.op_type == "Relu") return fb::Activation::RELU;
+  const std::optional<float> lo = clip_bound(g, act, 1, "min");
+  const std::optional<float> hi = clip_bound(g, act, 2, "max");
+  const bool no_lo = !lo || std::isinf(*lo), no_hi = !hi || std::isinf(*hi);
+  if (no_lo && no_hi) return fb::Activation::NONE;
+  if (!no_lo && *lo == 0.0f && no_hi) return fb::Activation::RELU;
+  if (!no_lo && *lo == 0.0f && !no_hi && *hi == 6.0f) return fb::Activation::RELU6;
+  if (!no_lo && *lo == -1.0f && !no_hi && *hi == 1.0f) return fb::Activation::RELU_N1_TO_1;
+  return std::nullopt;
+}
+
 void emit_clip(Context& c, const IrNode& n) {
   const IrValue& y = c.value(n.outputs.at(0));
+  if (is_float_node(c.graph(), n)) {
+    const std::optional<fb::Activation> a = float_activation_for(c.graph(), n);
+    if (a == fb::Activation::RELU) return emit_unary(c, n, fb::OpType::RELU, {});
+    if (a == fb::Activation::RELU6) return emit_unary(c, n, fb::OpType::RELU6, {});
+    if (a == fb::Activation::NONE) {  // clamps nothing: a copy
+      fb::ReshapeOptionsT o;
+      o.new_shape = to_int32_shape(to_stored(c.shape(n.inputs.at(0)), c.is_nhwc(n.inputs.at(0))), describe(n));
+      return emit_unary(c, n, fb::OpType::RESHAPE, options_of(o));
+    }
+    fail(n, "a float32 Clip other than [0, inf) or [0, 6] needs a preceding op to fuse into");
+  }
   if (!y.quantization) fail(n, "output is not quantized");
   const std::optional<fb::Activation> a = activation_for(c.graph(), n, *y.quantization);
   if (!a) fail(n, "Clip bounds other than [0, inf), [0, 6], [-1, 1] need a preceding op to fuse into");
@@ -114,9 +137,12 @@ void emit_dequantize(Context& c, const IrNode& n) {
     c.add_op(fb::OpType::DEQUANTIZE, {input}, {output}, {}, n.name);
     return;
   }
-  // Float tensors stay in ONNX order (qrt transposes int8 only), unless the caller asked for NHWC edges.
+  // A graph output stays in ONNX order unless the caller asked for NHWC edges;
+  // inside the graph (a float32 node reads it) the layout is kept.
   const std::string& in = n.inputs[0];
-  const bool nhwc = c.options().nhwc_io && c.is_nhwc(in);
+  bool graph_output = false;
+  for (const std::string& out : c.graph().outputs) graph_output = graph_output || out == n.outputs.at(0);
+  const bool nhwc = (c.options().nhwc_io || !graph_output) && c.is_nhwc(in);
   const int input = c.in_layout(in, nhwc);
   const int output = c.define(n.outputs.at(0), c.shape(in), nhwc);
   c.add_op(fb::OpType::DEQUANTIZE, {input}, {output}, {}, n.name);

@@ -232,8 +232,9 @@ void emit_softmax(Context& c, const IrNode& n) {
   const IrValue& xv = c.value(x);
   const IrValue& yv = c.value(n.outputs.at(0));
   const int input = c.as_onnx_memory_order(x);
-  const int flat_in = c.temporary(n.name + "/flat_in", flat, fb::DType::INT8, xv.quantization);
-  const int flat_out = c.temporary(n.name + "/flat_out", flat, fb::DType::INT8, yv.quantization);
+  const fb::DType dtype = xv.quantization ? fb::DType::INT8 : fb::DType::FLOAT32;
+  const int flat_in = c.temporary(n.name + "/flat_in", flat, dtype, xv.quantization);
+  const int flat_out = c.temporary(n.name + "/flat_out", flat, dtype, yv.quantization);
   fb::ReshapeOptionsT r1;
   r1.new_shape = to_int32_shape(flat, describe(n));
   c.add_op(fb::OpType::RESHAPE, {input}, {flat_in}, options_of(r1), n.name + "/flatten");

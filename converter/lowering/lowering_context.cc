@@ -107,9 +107,9 @@ int Context::convert(const std::string& name, bool to_nhwc) {
   const std::vector<int64_t>& s = shapes_.at(name);
   const IrValue& v = value(name);
   const auto& source = writer_.model().graph->tensors[p.tensor];
-  if (source->dtype != fb::DType::INT8) {
+  if (source->dtype != fb::DType::INT8 && source->dtype != fb::DType::FLOAT32) {
     throw ImportError("value '" + name + "' is " + fb::EnumNameDType(source->dtype) +
-                      " and would need a layout change, which qrt does for int8 tensors only");
+                      " and would need a layout change, which qrt does for int8 and float32 tensors only");
   }
   std::optional<IrQuantization> q = v.quantization;
   if (q) q->axis = -1;
@@ -184,6 +184,13 @@ int Context::constant_operand(const std::string& name, size_t rank, bool nhwc) {
   const std::string key = name + "|const" + std::to_string(rank) + (nhwc ? "nhwc" : "");
   if (const auto it = converted_.find(key); it != converted_.end()) return it->second;
   const IrValue& v = value(name);
+  if (v.dtype == IrDType::kFloat32 && !v.quantization) {  // an operand of a float32 op (mixed precision)
+    std::vector<float> values(v.data.size() / sizeof(float));
+    if (!values.empty()) std::memcpy(values.data(), v.data.data(), values.size() * sizeof(float));
+    const int t = float_constant(name, std::move(values), v.shape, rank, nhwc);
+    converted_[key] = t;
+    return t;
+  }
   if (!v.quantization || v.dtype != IrDType::kInt8) {
     throw ImportError("constant '" + name + "' is used as an activation but is not quantized int8");
   }
@@ -201,6 +208,21 @@ int Context::constant_operand(const std::string& name, size_t rank, bool nhwc) {
                                      std::move(bytes), v.quantization->scales, v.quantization->zero_points);
   converted_[key] = t;
   return t;
+}
+
+int Context::float_constant(const std::string& name, std::vector<float> values, std::vector<int64_t> shape,
+                            size_t rank, bool nhwc) {
+  if (shape.size() > rank) throw ImportError("constant '" + name + "' has a higher rank than its partner");
+  shape.insert(shape.begin(), rank - shape.size(), 1);
+  std::vector<uint8_t> bytes(values.size() * sizeof(float));
+  if (!bytes.empty()) std::memcpy(bytes.data(), values.data(), bytes.size());
+  if (nhwc && rank == 4) {
+    bytes = permute_bytes(bytes, sizeof(float), shape, {0, 2, 3, 1});
+    shape = to_stored(shape, true);
+  }
+  if (shape.empty()) shape = {1};
+  return writer_.add_constant(name, fb::DType::FLOAT32, to_int32_shape(shape, "constant '" + name + "'"),
+                              std::move(bytes));
 }
 
 int Context::add_op(fb::OpType type, const std::vector<int32_t>& inputs, const std::vector<int32_t>& outputs,

@@ -64,6 +64,10 @@ class Context {
   // A quantized constant for an activation operand; rank-4 (after padding the
   // rank to `rank` with leading 1s) permuted to NHWC when `nhwc`.
   int constant_operand(const std::string& name, size_t rank, bool nhwc);
+  // A float32 constant of ONNX shape `shape` for an operand of rank `rank`
+  // (leading 1s added), permuted to NHWC when `nhwc` (rank 4).
+  int float_constant(const std::string& name, std::vector<float> values, std::vector<int64_t> shape, size_t rank,
+                     bool nhwc);
 
   int add_op(fb::OpType type, const std::vector<int32_t>& inputs, const std::vector<int32_t>& outputs,
              fb::OpOptionsUnion options, const std::string& name);
@@ -86,6 +90,9 @@ class Context {
   std::map<std::string, std::vector<int64_t>> shapes_;
   std::map<std::string, int> converted_;  // name + "|nhwc" / "|onnx" -> tensor
 };
+
+// A node quantize_graph kept in float32 (kKeepFloatAttribute).
+inline bool is_float_node(const IrGraph&, const IrNode& n) { return n.attribute(kKeepFloatAttribute) != nullptr; }
 
 // Helpers shared by the emitters.
 fb::DType qfb_dtype(IrDType dtype, const std::string& what);
@@ -115,6 +122,8 @@ void emit_table_op(Context& c, const IrNode& n);
 void emit_clip(Context& c, const IrNode& n);
 void emit_quantize(Context& c, const IrNode& n);
 void emit_dequantize(Context& c, const IrNode& n);
+// Div by a constant, Neg, BatchNormalization: float32 nodes only (lower_float_only_ops.cc).
+void emit_float_only(Context& c, const IrNode& n);
 
 // ONNX pads of a constant-mode Pad whose fill is the real value 0.
 std::vector<int64_t> constant_pad_amounts(const IrGraph& graph, const IrNode& node);
@@ -122,6 +131,8 @@ std::vector<int64_t> constant_pad_amounts(const IrGraph& graph, const IrNode& no
 // Clip / Relu as a fused activation for an output quantized as `q`: nothing
 // when the node's bounds are not RELU, RELU6, RELU_N1_TO_1 or no-op clamps.
 std::optional<fb::Activation> activation_for(const IrGraph& graph, const IrNode& act, const IrQuantization& q);
+// The same on float32 values: the bounds as they are.
+std::optional<fb::Activation> float_activation_for(const IrGraph& graph, const IrNode& act);
 
 // Emits an op that keeps its input's quantization (RESHAPE, TRANSPOSE,
 // MAX_POOL_2D, PAD): `emit(target)` writes a tensor quantized like `input`;

@@ -37,6 +37,9 @@ const std::map<std::string, Emitter>& emitters() {
       {"Clip", emit_clip},
       {"QuantizeLinear", emit_quantize},
       {"DequantizeLinear", emit_dequantize},
+      {"Div", emit_float_only},
+      {"Neg", emit_float_only},
+      {"BatchNormalization", emit_float_only},
   };
   return table;
 }
@@ -57,6 +60,8 @@ std::string unsupported_reason(const IrGraph& g, const IrNode& n) {
   }
   if (n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear" || n.op_type == "Identity") return "";
   const IrValue* x = n.inputs.empty() ? nullptr : g.find(n.inputs[0]);
+  if (x && is_float_node(g, n)) return "";  // mixed precision: runs on the float32 path
+  if (runs_in_float_only(n)) return "qrt has no int8 op for it; --allow-float-fallback runs it in float32";
   if (!x || !x->quantization) {
     return "it computes in float (no DequantizeLinear / QuantizeLinear around it); a float model needs static PTQ";
   }
@@ -96,6 +101,10 @@ bool same_quantization(const IrValue& a, const IrValue& b) {
          a.quantization->zero_points == b.quantization->zero_points;
 }
 
+bool both_float(const IrValue& a, const IrValue& b) {
+  return !a.quantization && !b.quantization && a.dtype == IrDType::kFloat32 && b.dtype == IrDType::kFloat32;
+}
+
 // Relu / Clip into their producer; Pad into the Conv / AveragePool after it.
 // Returns the indices of the nodes absorbed.
 std::set<size_t> plan_fusions(const IrGraph& g, Context& c) {
@@ -114,8 +123,11 @@ std::set<size_t> plan_fusions(const IrGraph& g, Context& c) {
     if (p == producer.end() || consumers.at(in).size() != 1) continue;
     const IrNode& prev = g.nodes[p->second];
     if ((n.op_type == "Relu" || n.op_type == "Clip") && kFusesActivation.count(prev.op_type) && prev.domain.empty() &&
-        !c.fused.count(&prev) && same_quantization(*g.find(in), *g.find(n.outputs[0]))) {
-      const std::optional<fb::Activation> a = activation_for(g, n, *g.find(in)->quantization);
+        !c.fused.count(&prev) && (same_quantization(*g.find(in), *g.find(n.outputs[0])) ||
+                                  both_float(*g.find(in), *g.find(n.outputs[0])))) {
+      const IrValue& v = *g.find(in);
+      const std::optional<fb::Activation> a =
+          v.quantization ? activation_for(g, n, *v.quantization) : float_activation_for(g, n);
       if (!a) continue;
       c.fused[&prev] = FusedActivation{*a, n.outputs[0]};
       absorbed.insert(i);
@@ -183,6 +195,16 @@ void lower_to_qfb(const IrGraph& graph, const LoweringOptions& options, QfbWrite
     emitters().at(n.op_type)(c, n);
   }
   add_outputs(graph, c);
+  std::string float_nodes;
+  size_t float_count = 0;
+  for (const IrNode& n : graph.nodes) {
+    if (!is_float_node(graph, n)) continue;
+    if (++float_count <= 8) float_nodes += (float_count > 1 ? ", " : "") + n.name;
+  }
+  if (float_count) {
+    c.notes.push_back("mixed precision: " + std::to_string(float_count) + " node" + (float_count == 1 ? "" : "s") +
+                      " run in float32 (" + float_nodes + (float_count > 8 ? ", ..." : "") + ")");
+  }
   if (result) result->notes = c.notes;
 }
 

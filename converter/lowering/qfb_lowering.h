@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "converter/calibration/quantize_graph.h"
 #include "converter/ir/graph.h"
 #include "converter/qfb_writer.h"
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "converter/calibration/auto_mixed_precision.h"
+#include "converter/calibration/mixed_precision_flags.h"
 #include "converter/calibration/ptq_options.h"
 #include "converter/model_import_dispatch.h"
 #include "converter/onnx/onnx_loader.h"
@@ -63,6 +65,7 @@ struct Arguments {
 void print_usage(FILE* to) {
   std::fputs(kUsage, to);
   std::fprintf(to, "\nStatic PTQ of float ONNX models:\n%s", qrt::convert::kPtqUsage);
+  std::fprintf(to, "\nMixed precision (with static PTQ):\n%s", qrt::convert::kMixedPrecisionUsage);
 }
 
 int usage_error(const std::string& message) {
@@ -106,6 +109,9 @@ int parse_arguments(int argc, char** argv, Arguments* a) {
       if (!value(&a->labels)) return usage_error("--labels needs a file name");
     } else if (std::string ptq_error; const int ptq = qrt::convert::parse_ptq_argument(argc, argv, &i, &a->ptq, &ptq_error)) {
       if (ptq < 0) return usage_error(ptq_error);
+    } else if (std::string mp_error; const int mp = qrt::convert::parse_mixed_precision_argument(
+                                         argc, argv, &i, &a->ptq.quantize, &mp_error)) {
+      if (mp < 0) return usage_error(mp_error);
     } else if (!arg.empty() && arg[0] == '-') {
       return usage_error("unknown option '" + arg + "'");
     } else if (a->model.empty()) {
@@ -119,6 +125,11 @@ int parse_arguments(int argc, char** argv, Arguments* a) {
   const bool wants_report = a->report || !a->report_json.empty();
   if (wants_report && !a->ptq.requested()) {
     return usage_error("--report compares a float ONNX model with its int8 conversion: it needs --calib");
+  }
+  const qrt::convert::QuantizeOptions& q = a->ptq.quantize;
+  if ((!q.keep_float.empty() || q.allow_float_fallback || q.fp16_weights || q.auto_mixed_db > 0) &&
+      !a->ptq.requested()) {
+    return usage_error("--keep-float, --allow-float-fallback and --weights choose precisions in static PTQ: they need --calib");
   }
   if (!a->validate_paths.empty() && !wants_report) return usage_error("--validate is for --report / --report-json");
   return -1;
@@ -222,7 +233,17 @@ int main(int argc, char** argv) {
       const size_t eq = text.rfind('=');
       options.input_shapes[text.substr(0, eq)] = qrt::convert::parse_shape_text(text.substr(eq + 1));
     }
-    qfb = qrt::import_model(a.model, source, options, &summary);
+    if (a.ptq.quantize.auto_mixed_db > 0) {  // mixed precision chosen by measurement
+      qrt::convert::OnnxLoadOptions load;
+      load.input_shapes = options.input_shapes;
+      const qrt::convert::AutoMixedResult mixed =
+          qrt::convert::convert_auto_mixed(source, options, load, a.ptq, a.ptq.quantize.auto_mixed_db, &summary);
+      qfb = mixed.qfb;
+      a.ptq.quantize.keep_float.insert(mixed.kept_float.begin(), mixed.kept_float.end());  // for --report
+      summary.notes.insert(summary.notes.end(), mixed.rounds.begin(), mixed.rounds.end());
+    } else {
+      qfb = qrt::import_model(a.model, source, options, &summary);
+    }
   } catch (const qrt::ImportError& e) {
     std::fprintf(stderr, "qconvert: cannot convert '%s': %s\n", a.model.c_str(), e.what());
     return kExitConversionError;

@@ -1,5 +1,6 @@
 #include "runtime/ops/op_registry.h"
 
+#include "runtime/ops/float_ops.h"
 #include "runtime/ops/ops.h"
 
 namespace qrt {
@@ -64,6 +65,8 @@ bool op_requantizes(fb::OpType type) {
 }
 
 Status validate_op(const Model& model, const OpDesc& op) {
+  // float32 activations: the float path (float_ops.h) checks and runs the op.
+  if (is_float_op(model, op)) return validate_float_op(model, op);
   const OpEntry entry = find_entry(op.type);
   if (entry.validate == nullptr) return error(QRT_UNSUPPORTED, "op type not supported by this build");
   return entry.validate(model, op);
@@ -71,6 +74,7 @@ Status validate_op(const Model& model, const OpDesc& op) {
 
 Status prepare_op(const Model& model, const OpDesc& op, const KernelTable& kernels,
                   std::unique_ptr<PreparedOp>* prepared) {
+  if (is_float_op(model, op)) return prepare_float_op(model, op, prepared);
   return find_entry(op.type).prepare(model, op, kernels, prepared);
 }
 

@@ -1,0 +1,78 @@
+// The float32 path: ops whose activations are float32 (mixed-precision
+// models keep some layers in float, with QUANTIZE / DEQUANTIZE at the
+// boundaries). op_registry.cc sends every such op here instead of to its int8
+// glue; each float op has its own strict load-time check (every activation
+// float32, weights and bias float32 constants) and runs a float32 reference
+// kernel (kernels/reference/*_f32.h).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "runtime/ops/op_checks.h"
+#include "runtime/ops/op_registry.h"
+
+namespace qrt {
+
+// True for an op other than QUANTIZE, DEQUANTIZE and RESHAPE (which handle
+// float32 themselves) whose first input or first output is float32.
+bool is_float_op(const Model& model, const OpDesc& op);
+
+Status validate_float_op(const Model& model, const OpDesc& op);
+Status prepare_float_op(const Model& model, const OpDesc& op, std::unique_ptr<PreparedOp>* prepared);
+
+// ---- shared by the float_*_ops.cc files ----
+
+// A prepared float op: a kernel name and a call that reads the tensors it
+// captured by index. Built once at prepare; run() allocates nothing.
+class FloatKernelOp : public PreparedOp {
+ public:
+  using Run = std::function<void(uint8_t* const* tensor_data)>;
+  FloatKernelOp(std::string name, Run run) : name_(std::move(name)), run_(std::move(run)) {}
+  void run(const RunContext& context) const override { run_(context.tensor_data); }
+  std::string kernel_name() const override { return name_; }
+
+ private:
+  std::string name_;
+  Run run_;
+};
+
+// Checks the op and, when `prepared` is not nullptr, builds it (validation
+// passes nullptr: nothing is widened or kept).
+using FloatBuildFn = Status (*)(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
+
+inline void set_prepared(std::unique_ptr<PreparedOp>* prepared, std::unique_ptr<PreparedOp> op) {
+  if (prepared != nullptr) *prepared = std::move(op);
+}
+
+// A float32 activation or constant operand (role names it in messages).
+Status check_float_operand(const TensorDesc* t, const char* role);
+// A float32 constant (weights, bias).
+Status check_float_constant(const TensorDesc* t, const char* role);
+// A fused activation value in range.
+Status check_fused_activation(int activation);
+
+inline const float* float_data(uint8_t* const* tensors, int32_t index) {
+  return reinterpret_cast<const float*>(tensors[index]);
+}
+inline float* float_output(uint8_t* const* tensors, int32_t index) { return reinterpret_cast<float*>(tensors[index]); }
+
+// float_compute_ops.cc
+Status build_conv2d_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
+Status build_depthwise_conv2d_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
+Status build_fully_connected_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
+// float_elementwise_ops.cc
+Status build_binary_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
+Status build_unary_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
+Status build_softmax_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
+Status build_mean_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
+Status build_pool2d_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
+// float_layout_ops.cc
+Status build_transpose_x32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
+Status build_pad_x32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
+Status build_concatenation_x32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
+Status build_split_x32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
+Status build_strided_slice_x32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
+
+}  // namespace qrt
