@@ -362,3 +362,16 @@ TEST_CASE("arm gemm: qs8_gemm 8x8c8 i8mm corner cases", "[arm_gemm]") { check_co
 TEST_CASE("arm gemm: qs8_gemm 8x8c8 i8mm equals the 1x1 conv reference", "[arm_gemm]") {
   check_pointwise_conv("i8mm");
 }
+
+// scripts/test-arm.sh names the ISA each emulated core must get
+// (cortex-a53: neon, never neondot, whose SDOT would trap there;
+// neoverse-n1: neondot; max: i8mm). Without the variable there is nothing to
+// check.
+TEST_CASE("arm gemm: the best table is the one the emulated core should get", "[arm_gemm]") {
+  const char* expected = std::getenv("QRT_EXPECT_BEST_ISA");
+  if (expected == nullptr || *expected == '\0') {
+    WARN("skipped: QRT_EXPECT_BEST_ISA is not set (scripts/test-arm.sh sets it per emulated core)");
+    return;
+  }
+  REQUIRE(std::string(qrt::select_kernel_table().isa) == expected);
+}
