@@ -31,7 +31,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_TOOLCHAIN_FILE="platforms/$toolchain/toolchain.cmake" -DQRT_CROSS_DEPS="$deps" \
   -DQRT_BUILD_TESTS=OFF -DQRT_BUILD_CONVERTER=OFF -DBUILD_SHARED_LIBS=OFF \
   -DCMAKE_EXE_LINKER_FLAGS="-static-libstdc++ -static-libgcc" \
-  -DCMAKE_INSTALL_RPATH='$ORIGIN/../lib' -DCMAKE_INSTALL_PREFIX=/
+  -DCMAKE_INSTALL_RPATH='$ORIGIN/../lib' -DCMAKE_INSTALL_PREFIX=/opt/qrt -DCMAKE_INSTALL_LIBDIR=lib
 cmake --build "$build" -j "${QRT_JOBS:-$(nproc)}" --target qrun qbench
 rm -rf "$stage"
 mkdir -p "$stage/bin" "$stage/lib"
