@@ -15,6 +15,8 @@
 #include "kernels/arm/dwconv_s8.h"
 #include "kernels/arm/gemm_s8.h"
 #include "kernels/arm/isa_detection.h"
+#include "kernels/arm/lut_s8.h"
+#include "kernels/arm/pool2d_s8.h"
 #endif
 
 namespace qrt {
@@ -81,6 +83,10 @@ void fill_neon(KernelTable* t) {
   t->gemm = {arm::kQs8GemmNeonName, arm::kQs8GemmNeon, gemm_pack, arm::qs8_gemm_minmax__neon_mlal_lane};
   t->dwconv = {"qs8_dwconv_minmax_16c__neon", arm::qs8_dwconv_minmax_16c__neon, "qs8_dwconv_3x3_minmax_16c__neon",
                arm::qs8_dwconv_3x3_minmax_16c__neon, arm::kQs8DwconvChannelTileNeon};
+  t->max_pool2d = {"max_pool2d_s8__neon", arm::max_pool2d_s8__neon};
+#if defined(__aarch64__)
+  t->lut = {"lut_s8__neon", arm::lut_s8__neon};
+#endif
 }
 #endif
 #ifdef QRT_HAVE_ARM_NEONDOT_KERNELS
