@@ -84,6 +84,7 @@ compare_models() {
     "$host/converter/qconvert" "$data/$model" -o "$qfb" >/dev/null
     QRT_ISA=reference "$host/runtime/tools/qrun" "$qfb" --seed 3 --top-k 0 --output-dir "$qfb.x86-reference" >/dev/null
     "$host/runtime/tools/qrun" "$qfb" --seed 3 --top-k 0 --output-dir "$qfb.x86-best" >/dev/null
+    [ -n "$(ls "$qfb.x86-reference")" ] || { echo "test-arm.sh: qrun wrote no outputs for $model" >&2; exit 1; }
     diff -r "$qfb.x86-reference" "$qfb.x86-best"
     for isa in "$@"; do
       QEMU_CPU=$cpu QRT_ISA=$isa "$qemu" -L "$sysroot" "build/$name/runtime/tools/qrun" "$qfb" --seed 3 --top-k 0 \
