@@ -17,6 +17,7 @@
 #include "kernels/arm/isa_detection.h"
 #include "kernels/arm/lut_s8.h"
 #include "kernels/arm/pool2d_s8.h"
+#include "kernels/arm/quantize_s8.h"
 #endif
 
 namespace qrt {
@@ -86,6 +87,8 @@ void fill_neon(KernelTable* t) {
   t->max_pool2d = {"max_pool2d_s8__neon", arm::max_pool2d_s8__neon};
 #if defined(__aarch64__)
   t->lut = {"lut_s8__neon", arm::lut_s8__neon};
+  t->quantize = {"quantize_f32_s8__neon", arm::quantize_f32_s8__neon};
+  t->dequantize = {"dequantize_s8_f32__neon", arm::dequantize_s8_f32__neon};
 #endif
 }
 #endif
