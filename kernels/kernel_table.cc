@@ -11,6 +11,14 @@
 #ifdef QRT_HAVE_AVX512VNNI_KERNELS
 #include "kernels/x86/dwconv_s8.h"
 #endif
+#if defined(QRT_HAVE_ARM_NEON_KERNELS) || defined(QRT_HAVE_ARM_NEONDOT_KERNELS) || defined(QRT_HAVE_ARM_I8MM_KERNELS)
+#include "kernels/arm/dwconv_s8.h"
+#include "kernels/arm/gemm_s8.h"
+#include "kernels/arm/isa_detection.h"
+#include "kernels/arm/lut_s8.h"
+#include "kernels/arm/pool2d_s8.h"
+#include "kernels/arm/quantize_s8.h"
+#endif
 
 namespace qrt {
 namespace {
@@ -69,6 +77,39 @@ void fill_avx2(KernelTable* t) {
   t->gemm = {"qs8_gemm_minmax_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2, gemm_pack, x86::qs8_gemm_minmax_4x16c2__avx2};
 }
 #endif
+#ifdef QRT_HAVE_ARM_NEON_KERNELS
+// NEON slots; the dotprod and i8mm tables start from them (SDOT and SMMLA
+// speed up the GEMM only).
+void fill_neon(KernelTable* t) {
+  t->gemm = {arm::kQs8GemmNeonName, arm::kQs8GemmNeon, gemm_pack, arm::qs8_gemm_minmax__neon_mlal_lane};
+  t->dwconv = {"qs8_dwconv_minmax_16c__neon", arm::qs8_dwconv_minmax_16c__neon, "qs8_dwconv_3x3_minmax_16c__neon",
+               arm::qs8_dwconv_3x3_minmax_16c__neon, arm::kQs8DwconvChannelTileNeon};
+  t->max_pool2d = {"max_pool2d_s8__neon", arm::max_pool2d_s8__neon};
+#if defined(__aarch64__)
+  t->lut = {"lut_s8__neon", arm::lut_s8__neon};
+  t->quantize = {"quantize_f32_s8__neon", arm::quantize_f32_s8__neon};
+  t->dequantize = {"dequantize_s8_f32__neon", arm::dequantize_s8_f32__neon};
+#endif
+}
+#endif
+#ifdef QRT_HAVE_ARM_NEONDOT_KERNELS
+void fill_neondot(KernelTable* t) {
+#ifdef QRT_HAVE_ARM_NEON_KERNELS
+  fill_neon(t);
+#endif
+  t->gemm = {"qs8_gemm_minmax_4x16c4__neondot", arm::kQs8Gemm4x16c4Neondot, gemm_pack,
+             arm::qs8_gemm_minmax_4x16c4__neondot};
+}
+#endif
+#ifdef QRT_HAVE_ARM_I8MM_KERNELS
+void fill_i8mm(KernelTable* t) {
+#ifdef QRT_HAVE_ARM_NEON_KERNELS
+  fill_neon(t);
+#endif
+  t->gemm = {"qs8_gemm_minmax_8x8c8__neoni8mm", arm::kQs8Gemm8x8c8I8mm, gemm_pack,
+             arm::qs8_gemm_minmax_8x8c8__neoni8mm};
+}
+#endif
 bool always() { return true; }
 void keep_reference(KernelTable*) {}
 
@@ -80,6 +121,15 @@ constexpr Isa kIsas[] = {
 #endif
 #ifdef QRT_HAVE_AVX2_KERNELS
     {"avx2", has_avx2, fill_avx2},
+#endif
+#ifdef QRT_HAVE_ARM_I8MM_KERNELS
+    {"i8mm", arm::has_i8mm, fill_i8mm},
+#endif
+#ifdef QRT_HAVE_ARM_NEONDOT_KERNELS
+    {"neondot", arm::has_neondot, fill_neondot},
+#endif
+#ifdef QRT_HAVE_ARM_NEON_KERNELS
+    {"neon", arm::has_neon, fill_neon},
 #endif
     {"reference", always, keep_reference},
 };

@@ -29,6 +29,9 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 # The installed package: find_package(qrt), pkg-config, C and C++ consumers.
 QRT_JOBS="$jobs" scripts/check-install.sh
 
+# ARM: AArch64 and ARMv7 cross builds under qemu-user (skips with a message without the cross toolchain).
+QRT_JOBS="$jobs" scripts/test-arm.sh
+
 # Fuzzers (docs/security.md): each libFuzzer target for QRT_FUZZ_SECONDS
 # (default 10) from its seed corpus, when clang and its libFuzzer runtime are
 # installed; QRT_FUZZ_SECONDS=0 skips them. A finding fails the run and is kept

@@ -217,6 +217,38 @@ TEST_CASE("isa dispatch: avx2 gives the reference bytes", "[isa]") { check_isa_m
 
 TEST_CASE("isa dispatch: avx512vnni gives the reference bytes", "[isa]") { check_isa_matches_reference("avx512vnni"); }
 
+TEST_CASE("isa dispatch: neon gives the reference bytes", "[isa][arm]") { check_isa_matches_reference("neon"); }
+
+TEST_CASE("isa dispatch: neondot gives the reference bytes", "[isa][arm]") { check_isa_matches_reference("neondot"); }
+
+TEST_CASE("isa dispatch: i8mm gives the reference bytes", "[isa][arm]") { check_isa_matches_reference("i8mm"); }
+
+TEST_CASE("isa dispatch: ARM depthwise kernels give the reference bytes on 1 and 2 threads", "[isa][dwconv][arm]") {
+  int ran = 0;
+  std::string why;
+  for (const char* isa : {"i8mm", "neondot", "neon"}) {
+    const KernelTable* table = find_kernel_table(isa, &why);
+    if (table == nullptr) continue;
+    ++ran;
+    for (fb::RequantRule rule : {fb::RequantRule::FIXEDPOINT, fb::RequantRule::FP32}) {
+      std::unique_ptr<Model> model = load(depthwise_model(rule));
+      const Result reference = run(*model, "reference");
+      const Result one = run(*model, isa, 1);
+      const Result two = run(*model, isa, 2);
+      INFO(isa << " rule " << fb::EnumNameRequantRule(rule) << ": " << one.status.message << two.status.message);
+      REQUIRE(reference.status.ok());
+      REQUIRE(one.status.ok());
+      REQUIRE(two.status.ok());
+      REQUIRE(one.output == reference.output);
+      REQUIRE(two.output == one.output);
+      REQUIRE(one.kernels[0] == table->dwconv.name_3x3);
+      REQUIRE(one.kernels[2] == table->dwconv.name);
+      REQUIRE(one.kernels[4] == table->gemm.name);
+    }
+  }
+  if (ran == 0) WARN("skipped: " << why);
+}
+
 TEST_CASE("isa dispatch: QRT_ISA forces an ISA, and refuses unknown or unavailable ones", "[isa]") {
   const std::vector<uint8_t> bytes = gemm_model(fb::RequantRule::FP32);
   std::unique_ptr<Model> model = load(bytes);

@@ -1,0 +1,15 @@
+// ARM int8 max pooling (MAX_POOL_2D): bit-exact with
+// reference::max_pool2d_s8 (a max needs no rounding; windows are clipped to
+// the image as the reference clips them).
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/reference/pool2d_s8.h"
+
+namespace qrt::arm {
+
+// NEON (AArch64 and ARMv7): 16 channels at a time with VMAX.
+void max_pool2d_s8__neon(const reference::Pool2DParams& p, const int8_t* input, int8_t* output);
+
+}  // namespace qrt::arm
