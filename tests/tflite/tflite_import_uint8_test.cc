@@ -26,7 +26,7 @@ namespace {
 using TT = tfl::TensorType;
 constexpr auto kFixed = RequantRule::kFixedPoint;
 
-enum : int { kAvgPool = 1, kConv = 3, kDepthwise = 4, kFc = 9 };
+enum : int { kAvgPool = 1, kConv = 3, kDepthwise = 4, kFc = 9, kMaxPool = 17 };
 
 std::vector<uint8_t> import(TfliteBuilder& b) {
   const std::vector<uint8_t> tflite = b.finish();
@@ -339,6 +339,32 @@ TEST_CASE("TFLite requantization flags: accumulators where uint8 and int8 arithm
       const int32_t expected = requantize(accs[k], in_scale, w_scale, out_scale, c.tflite) + (c.u8 ? 128 : 0);
       CHECK(got[k] == static_cast<uint8_t>(expected));
     }
+  }
+}
+
+TEST_CASE("round_half_up outside a FIXEDPOINT AVERAGE_POOL_2D is refused when the model loads") {
+  for (int code : {kAvgPool, kMaxPool}) {
+    TfliteBuilder b;
+    const int in = b.tensor("in", TT::UINT8, {1, 4, 4, 2}, {0.1f}, {128});
+    const int out = b.tensor("out", TT::UINT8, {1, 2, 2, 2}, {0.1f}, {128});
+    tfl::Pool2DOptionsT o;
+    o.padding = tfl::Padding::VALID;
+    o.stride_h = o.stride_w = o.filter_height = o.filter_width = 2;
+    b.op(code, {in}, {out}, tflite_options(o));
+    b.inputs({in});
+    b.outputs({out});
+    // The imported FlatBuffer (no constants, so no data segment), edited.
+    std::unique_ptr<fb::ModelT> model = fb::UnPackModel(import(b).data());
+    fb::OperatorT& op = *model->graph->operators[0];
+    op.options.AsPool2DOptions()->round_half_up = true;
+    if (code == kAvgPool) op.requant = fb::RequantRule::FP32;
+    flatbuffers::FlatBufferBuilder fbb;
+    fbb.Finish(fb::Model::Pack(fbb, model.get()), fb::ModelIdentifier());
+    qrt_model* loaded = nullptr;
+    const qrt_status status = qrt_model_load_buffer(fbb.GetBufferPointer(), fbb.GetSize(), &loaded);
+    qrt_model_destroy(loaded);
+    CHECK(status == QRT_INVALID_MODEL);
+    CHECK_THAT(std::string(qrt_last_error()), Catch::Matchers::Contains("round_half_up"));
   }
 }
 
