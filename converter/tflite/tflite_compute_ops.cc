@@ -209,6 +209,8 @@ void convert_mean(Context& c, const TfliteOp& op) {
   std::sort(mean.axes.begin(), mean.axes.end());
   const auto* o = op.op->builtin_options_as_ReducerOptions();
   mean.keep_dims = o && o->keep_dims();
+  // TFLite's uint8 Mean over H, W (keep_dims) sums the uint8 values.
+  mean.uint8_arithmetic = c.is_uint8(input);
   c.emit(fb::OpType::MEAN, {c.tensor(input)}, {c.tensor(c.output(op, 0))}, make_options(std::move(mean)), op.name);
 }
 

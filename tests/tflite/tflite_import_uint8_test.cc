@@ -6,10 +6,12 @@
 // CONV_2D and FULLY_CONNECTED rounding twice (double_rounding) even when the
 // uint8 weight zero point 128 leaves no trace in the int8 weights. Each test
 // checks the expected bytes worked out here and that the int8 twin of the
-// model does not get the uint8 behaviour. All were measured against TFLite
+// model does not get the uint8 behaviour. MEAN (keep_dims) sums uint8
+// values too (uint8_arithmetic). All were measured against TFLite
 // with scripts/tflite-parity.sh.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 
 #include "converter/tflite/tflite_importer.h"
@@ -365,6 +367,60 @@ TEST_CASE("round_half_up outside a FIXEDPOINT AVERAGE_POOL_2D is refused when th
     qrt_model_destroy(loaded);
     CHECK(status == QRT_INVALID_MODEL);
     CHECK_THAT(std::string(qrt_last_error()), Catch::Matchers::Contains("round_half_up"));
+  }
+}
+
+// TFLite's optimized Mean over H and W with keep_dims, written out on the
+// stored values: the raw sum times QuantizeMultiplier(float32 s_in / (count *
+// s_out)), plus z_out - (int)(z_in * s_in / s_out +/- 0.5) in float32, clamped
+// to the type's range. The same formula for uint8 and int8, on different values.
+std::vector<int32_t> tflite_mean(const std::vector<int32_t>& values, int batch, int count, int channels,
+                                 float s_in, int32_t z_in, float s_out, int32_t z_out, int32_t lo, int32_t hi) {
+  const QuantizedMultiplier m =
+      quantize_multiplier(static_cast<double>(s_in / (static_cast<float>(count) * s_out)));
+  float t = static_cast<float>(z_in) * s_in / s_out;
+  t = t > 0.0f ? t + 0.5f : t - 0.5f;
+  const int32_t bias = z_out - static_cast<int32_t>(t);
+  std::vector<int32_t> out;
+  for (int b = 0; b < batch; ++b) {
+    for (int c = 0; c < channels; ++c) {
+      int32_t sum = 0;
+      for (int i = 0; i < count; ++i) sum += values[(b * count + i) * channels + c];
+      out.push_back(std::min(std::max(multiply_by_quantized_multiplier(sum, m.multiplier, m.shift) + bias, lo), hi));
+    }
+  }
+  return out;
+}
+
+TEST_CASE("TFLite uint8 MEAN (keep_dims) computes on uint8 values as TFLite's uint8 Mean") {
+  const int B = 4, H = 3, W = 5, C = 64;
+  const float s_in = 0.1f, s_out = 0.037f;
+  const std::vector<uint8_t> u = random_u8(B * H * W * C, 35);
+  const std::vector<int8_t> x = to_s8(u);  // the same real values as int8, zero points - 128
+  const std::vector<int32_t> u_values(u.begin(), u.end()), x_values(x.begin(), x.end());
+  const std::vector<int32_t> expected_u8 = tflite_mean(u_values, B, H * W, C, s_in, 205, s_out, 140, 0, 255);
+  const std::vector<int32_t> expected_s8 = tflite_mean(x_values, B, H * W, C, s_in, 77, s_out, 12, -128, 127);
+  int differ = 0;
+  for (size_t i = 0; i < expected_u8.size(); ++i) differ += expected_u8[i] - 128 != expected_s8[i];
+  REQUIRE(differ > 0);  // the two arithmetics round some of these averages apart
+  for (TT type : {TT::UINT8, TT::INT8}) {
+    const bool u8 = type == TT::UINT8;
+    INFO((u8 ? "uint8" : "int8"));
+    TfliteBuilder b;
+    const int in = b.tensor("in", type, {B, H, W, C}, {s_in}, {u8 ? 205 : 77});
+    const int axes = b.int32_constant("axes", {1, 2});
+    const int out = b.tensor("out", type, {B, 1, 1, C}, {s_out}, {u8 ? 140 : 12});
+    tfl::ReducerOptionsT o;
+    o.keep_dims = true;
+    b.op(40, {in, axes}, {out}, tflite_options(o));
+    b.inputs({in});
+    b.outputs({out});
+    const std::vector<uint8_t> qfb = import(b);
+    CHECK(only_op(qfb).options_as_MeanOptions()->uint8_arithmetic() == u8);
+    const auto got = run_qfb(qfb, {u8 ? u : std::vector<uint8_t>(x.begin(), x.end())})[0];
+    std::vector<uint8_t> expected;
+    for (int32_t v : u8 ? expected_u8 : expected_s8) expected.push_back(static_cast<uint8_t>(v));
+    CHECK(got == expected);
   }
 }
 
