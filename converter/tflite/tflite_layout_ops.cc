@@ -203,6 +203,8 @@ void convert_resize(Context& c, const TfliteOp& op) {
       resize.align_corners = o->align_corners();
       resize.half_pixel_centers = o->half_pixel_centers();
     }
+    // TFLite's uint8 bilinear resize is a float32 kernel, unlike its int8 one.
+    resize.uint8_arithmetic = c.is_uint8(input);
   } else if (const auto* o = op.op->builtin_options_as_ResizeNearestNeighborOptions()) {
     resize.align_corners = o->align_corners();
     resize.half_pixel_centers = o->half_pixel_centers();

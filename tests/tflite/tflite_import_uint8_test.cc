@@ -7,11 +7,13 @@
 // uint8 weight zero point 128 leaves no trace in the int8 weights. Each test
 // checks the expected bytes worked out here and that the int8 twin of the
 // model does not get the uint8 behaviour. MEAN (keep_dims) sums uint8
-// values too (uint8_arithmetic). All were measured against TFLite
+// values too, and RESIZE_BILINEAR interpolates them in float32
+// (uint8_arithmetic). All were measured against TFLite
 // with scripts/tflite-parity.sh.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 #include "converter/tflite/tflite_importer.h"
@@ -422,6 +424,77 @@ TEST_CASE("TFLite uint8 MEAN (keep_dims) computes on uint8 values as TFLite's ui
     for (int32_t v : u8 ? expected_u8 : expected_s8) expected.push_back(static_cast<uint8_t>(v));
     CHECK(got == expected);
   }
+}
+
+// TFLite's uint8 bilinear resize written out on the uint8 bytes
+// (optimized_ops::ResizeBilinear for uint8: ResizeBilinearGenericSmallChannel).
+std::vector<uint8_t> tflite_uint8_resize(const std::vector<uint8_t>& u, int H, int W, int C, int OH, int OW,
+                                         bool align_corners, bool half_pixel_centers) {
+  const auto scale = [&](int in, int out) {
+    return align_corners && out > 1 ? static_cast<float>(in - 1) / static_cast<float>(out - 1)
+                                    : static_cast<float>(in) / static_cast<float>(out);
+  };
+  const float hs = scale(H, OH), ws = scale(W, OW);
+  std::vector<uint8_t> out;
+  for (int y = 0; y < OH; ++y) {
+    const float iy = half_pixel_centers ? (static_cast<float>(y) + 0.5f) * hs - 0.5f : static_cast<float>(y) * hs;
+    const int y0 = std::max(static_cast<int>(std::floor(iy)), 0), y1 = std::min(static_cast<int>(std::ceil(iy)), H - 1);
+    for (int x = 0; x < OW; ++x) {
+      const float ix = half_pixel_centers ? (static_cast<float>(x) + 0.5f) * ws - 0.5f : static_cast<float>(x) * ws;
+      const int x0 = std::max(static_cast<int>(std::floor(ix)), 0), x1 = std::min(static_cast<int>(std::ceil(ix)), W - 1);
+      const float s[4] = {(1 - (iy - y0)) * (1 - (ix - x0)), (1 - (iy - y0)) * (ix - x0), (iy - y0) * (1 - (ix - x0)),
+                          (iy - y0) * (ix - x0)};
+      for (int c = 0; c < C; ++c) {
+        const auto at = [&](int yy, int xx) { return u[(yy * W + xx) * C + c]; };
+        out.push_back(static_cast<uint8_t>(at(y0, x0) * s[0] + at(y0, x1) * s[1] + at(y1, x0) * s[2] +
+                                           at(y1, x1) * s[3] + 0.5f));
+      }
+    }
+  }
+  return out;
+}
+
+TEST_CASE("TFLite uint8 RESIZE_BILINEAR interpolates in float32 as TFLite's uint8 kernel") {
+  const int H = 5, W = 4, C = 3;
+  const std::vector<uint8_t> u = random_u8(H * W * C, 36);
+  struct Mode {
+    int OH, OW;
+    bool align_corners, half_pixel_centers;
+  };
+  int differ = 0;  // outputs where the int8 (10-bit fixed point) kernel gives other bytes
+  for (const Mode& m : {Mode{9, 7, false, false}, Mode{9, 7, true, false}, Mode{9, 7, false, true},
+                        Mode{3, 2, false, true}, Mode{10, 8, false, false}}) {
+    INFO(m.OH << "x" << m.OW << " align_corners " << m.align_corners << " half_pixel " << m.half_pixel_centers);
+    for (TT type : {TT::UINT8, TT::INT8}) {
+      const bool u8 = type == TT::UINT8;
+      TfliteBuilder b;
+      const int in = b.tensor("in", type, {1, H, W, C}, {0.1f}, {u8 ? 90 : -38});
+      const int size = b.int32_constant("size", {m.OH, m.OW});
+      const int out = b.tensor("out", type, {1, m.OH, m.OW, C}, {0.1f}, {u8 ? 90 : -38});
+      tfl::ResizeBilinearOptionsT o;
+      o.align_corners = m.align_corners;
+      o.half_pixel_centers = m.half_pixel_centers;
+      b.op(23, {in, size}, {out}, tflite_options(o));
+      b.inputs({in});
+      b.outputs({out});
+      const std::vector<uint8_t> qfb = import(b);
+      CHECK(only_op(qfb).options_as_ResizeOptions()->uint8_arithmetic() == u8);
+      // The int8 model is fed the same real values (x = u - 128).
+      std::vector<uint8_t> fed = u;
+      if (!u8) {
+        for (auto& v : fed) v ^= 0x80;
+      }
+      std::vector<uint8_t> got = run_qfb(qfb, {fed})[0];
+      if (u8) {
+        CHECK(got == tflite_uint8_resize(u, H, W, C, m.OH, m.OW, m.align_corners, m.half_pixel_centers));
+      } else {
+        for (auto& v : got) v ^= 0x80;  // back to u terms
+        const auto uint8_result = tflite_uint8_resize(u, H, W, C, m.OH, m.OW, m.align_corners, m.half_pixel_centers);
+        for (size_t i = 0; i < got.size(); ++i) differ += got[i] != uint8_result[i];
+      }
+    }
+  }
+  CHECK(differ > 0);  // the int8 kernel is another arithmetic: the flag matters
 }
 
 }  // namespace
