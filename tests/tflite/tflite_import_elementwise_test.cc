@@ -127,7 +127,8 @@ TEST_CASE("TFLite MEAN over H and W, keep_dims and not, matches the reference ke
       TfliteBuilder b;
       const int in = b.tensor("in", TT::INT8, {2, 3, 5, 7}, {0.07f}, {-9});
       // Axes as TF may write them: negative, or in another order.
-      const int axes = b.int32_constant("axes", negative_axes ? std::vector<int32_t>{-2, -3} : std::vector<int32_t>{1, 2});
+      const int axes =
+          b.int32_constant("axes", negative_axes ? std::vector<int32_t>{-2, -3} : std::vector<int32_t>{1, 2});
       const std::vector<int32_t> out_shape = keep_dims ? std::vector<int32_t>{2, 1, 1, 7} : std::vector<int32_t>{2, 7};
       const int out = b.tensor("out", TT::INT8, out_shape, {0.03f}, {12});
       tfl::ReducerOptionsT o;

@@ -438,10 +438,12 @@ std::vector<uint8_t> tflite_uint8_resize(const std::vector<uint8_t>& u, int H, i
   std::vector<uint8_t> out;
   for (int y = 0; y < OH; ++y) {
     const float iy = half_pixel_centers ? (static_cast<float>(y) + 0.5f) * hs - 0.5f : static_cast<float>(y) * hs;
-    const int y0 = std::max(static_cast<int>(std::floor(iy)), 0), y1 = std::min(static_cast<int>(std::ceil(iy)), H - 1);
+    const int y0 = std::max(static_cast<int>(std::floor(iy)), 0);
+    const int y1 = std::min(static_cast<int>(std::ceil(iy)), H - 1);
     for (int x = 0; x < OW; ++x) {
       const float ix = half_pixel_centers ? (static_cast<float>(x) + 0.5f) * ws - 0.5f : static_cast<float>(x) * ws;
-      const int x0 = std::max(static_cast<int>(std::floor(ix)), 0), x1 = std::min(static_cast<int>(std::ceil(ix)), W - 1);
+      const int x0 = std::max(static_cast<int>(std::floor(ix)), 0);
+      const int x1 = std::min(static_cast<int>(std::ceil(ix)), W - 1);
       const float s[4] = {(1 - (iy - y0)) * (1 - (ix - x0)), (1 - (iy - y0)) * (ix - x0), (iy - y0) * (1 - (ix - x0)),
                           (iy - y0) * (ix - x0)};
       for (int c = 0; c < C; ++c) {
