@@ -38,6 +38,7 @@
 #     1 when any differs, 2 on a usage or setup error.
 #
 # Work files go to <repo>/build/tflite-parity/runs/<model name>/.
+# Single-op models for op-by-op checks: tests/tflite/parity/make_op_models.cc.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
