@@ -3,10 +3,11 @@
 # tensor. A developer tool: not run by CI nor by scripts/test.sh (it needs
 # node and npm, and downloads TFLite's WASM build once).
 #
-# usage: scripts/tflite-parity.sh MODEL.tflite INPUT.bin [--build DIR]
+# usage: scripts/tflite-parity.sh MODEL.tflite INPUT.bin... [--build DIR]
 #        scripts/tflite-parity.sh MODEL.tflite --image IMAGE [--build DIR]
 #
-#   INPUT.bin   raw bytes of the model's (only) input, in its dtype
+#   INPUT.bin   raw bytes of the model's input, in its dtype; a model with
+#               several inputs takes one file per input, in graph order
 #   --image     preprocess IMAGE exactly as `qrun --image` does (BMP, PNG,
 #               JPEG, PPM; bilinear half-pixel resize in float32, truncated
 #               to 8 bits) and use those bytes
@@ -29,29 +30,33 @@
 #     (fed its original bytes), which makes a tensor dynamic and the lazily
 #     applied delegate is dropped; otherwise the constant weights and biases
 #     of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED become graph inputs,
-#     which XNNPACK refuses to delegate. The profile of the run is checked:
+#     which XNNPACK refuses to delegate; failing both, a SPLIT's constant
+#     axis becomes a graph input (dynamic outputs, as for RESHAPE). The profile of the run is checked:
 #     if a TfLiteXNNPackDelegate node still ran, the script says so and fails.
 #  4. Compares every tensor: per op, the number of differing elements and
 #     the largest difference. Exit status 0 when every tensor is byte-exact,
 #     1 when any differs, 2 on a usage or setup error.
 #
 # Work files go to <repo>/build/tflite-parity/runs/<model name>/.
+# Single-op models for op-by-op checks: tests/tflite/parity/make_op_models.cc.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$repo/build"
-model="" input="" image=""
+model="" image="" inputs=()
 usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --image) image="${2:?--image needs a file}"; shift 2 ;;
     --build) build="${2:?--build needs a directory}"; shift 2 ;;
     -h|--help) usage ;;
-    *) if [ -z "$model" ]; then model="$1"; elif [ -z "$input" ]; then input="$1"; else usage; fi; shift ;;
+    *) if [ -z "$model" ]; then model="$1"; else inputs+=("$1"); fi; shift ;;
   esac
 done
 [ -n "$model" ] || usage
-[ -n "$input" ] || [ -n "$image" ] || usage
+[ ${#inputs[@]} -gt 0 ] || [ -n "$image" ] || usage
+[ ${#inputs[@]} -eq 0 ] || [ -z "$image" ] || usage
+for f in "${inputs[@]}"; do [ -f "$f" ] || { echo "tflite-parity: no input file '$f'" >&2; exit 2; }; done
 [ -f "$model" ] || { echo "tflite-parity: no model '$model'" >&2; exit 2; }
 build="$(cd "$build" && pwd)"
 qconvert="$build/converter/qconvert"
@@ -105,7 +110,7 @@ for (let k = 0; k < codes.n; k++) {
   const dep = field(c, 0) ? b.readInt8(field(c, 0)) : 0, bc = field(c, 3) ? i32(field(c, 3)) : 0;
   codeOf.push(Math.max(dep, bc));
 }
-const names = { 0: 'ADD', 1: 'AVERAGE_POOL_2D', 2: 'CONCATENATION', 3: 'CONV_2D', 4: 'DEPTHWISE_CONV_2D', 6: 'DEQUANTIZE', 9: 'FULLY_CONNECTED', 14: 'LOGISTIC', 17: 'MAX_POOL_2D', 18: 'MUL', 22: 'RESHAPE', 25: 'SOFTMAX', 40: 'MEAN', 114: 'QUANTIZE' };
+const names = { 49: 'SPLIT', 102: 'SPLIT_V', 0: 'ADD', 1: 'AVERAGE_POOL_2D', 2: 'CONCATENATION', 3: 'CONV_2D', 4: 'DEPTHWISE_CONV_2D', 6: 'DEQUANTIZE', 9: 'FULLY_CONNECTED', 14: 'LOGISTIC', 17: 'MAX_POOL_2D', 18: 'MUL', 22: 'RESHAPE', 25: 'SOFTMAX', 40: 'MEAN', 114: 'QUANTIZE' };
 const ops = vec(opsF), opList = [];
 for (let k = 0; k < ops.n; k++) {
   const op = deref(ops.pos + 4 * k);
@@ -143,6 +148,12 @@ if (mode.startsWith('noxnn')) {
   } else {
     for (const o of opList) if (o.code === 3 || o.code === 4 || o.code === 9) o.inputs.slice(1).forEach(t => t >= 0 && lift(t));
   }
+  // No RESHAPE and no weights (a data-movement graph): a SPLIT's axis, once
+  // an input, makes its outputs dynamic, which drops the delegate as well.
+  if (!extra.length) {
+    const split = opList.find(o => o.code === 49 && o.inputs[0] >= 0 && constantBytes(o.inputs[0]));
+    if (split) lift(split.inputs[0]);
+  }
   if (!extra.length) console.error('patch: nothing to lift; XNNPACK may run (the profile check will tell)');
   extra.forEach((e, k) => fs.writeFileSync(`${outdir}/extra_${k}.bin`, e.bytes));
   if (extra.length) { const pos = append(inputs); b.writeUInt32LE(pos - inputsF, inputsF); }
@@ -161,10 +172,11 @@ fs.writeFileSync(`${outdir}/outputs.json`, JSON.stringify({ outputs: meta, extra
 EOF
 
 cat >"$cache/run.js" <<'EOF'
-// node run.js PKG MODEL.tflite INPUT.bin OUTDIR: runs TFLite (builtin kernels,
-// one thread, profiling on), writes OUTDIR/t<tensor id>.bin per output.
+// node run.js PKG MODEL.tflite OUTDIR INPUT.bin...: runs TFLite (builtin
+// kernels, one thread, profiling on) with the k-th INPUT.bin in the k-th
+// graph input (lifted constants aside), writes OUTDIR/t<tensor id>.bin per output.
 const fs = require('fs');
-const [pkg, model, inp, outdir] = process.argv.slice(2);
+const [pkg, model, outdir, ...inp] = process.argv.slice(2);
 const dir = pkg + '/wasm/';
 const src = fs.readFileSync(dir + 'tflite_web_api_cc.js', 'utf8');
 const factory = new Function(src + '\nreturn tflite_web_api_ModuleFactory;')();
@@ -177,14 +189,16 @@ const factory = new Function(src + '\nreturn tflite_web_api_ModuleFactory;')();
   const runner = r.value();
   const meta = JSON.parse(fs.readFileSync(outdir + '/../outputs.json', 'utf8'));
   const iv = runner.GetInputs();
+  let real = 0;
   for (let i = 0; i < iv.size(); i++) {
     const t = iv.get(i), d = t.data(), view = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
     const k = meta.extra.indexOf(t.id);
-    const bytes = fs.readFileSync(k >= 0 ? `${outdir}/../extra_${k}.bin` : inp);
-    if (k < 0 && i > 0) throw new Error('only one real input is supported');
+    if (k < 0 && real >= inp.length) throw new Error(`the model has more than ${inp.length} input(s)`);
+    const bytes = fs.readFileSync(k >= 0 ? `${outdir}/../extra_${k}.bin` : inp[real++]);
     if (bytes.length !== view.length) throw new Error(`input ${t.name}: ${bytes.length} bytes given, ${view.length} needed`);
     view.set(bytes);
   }
+  if (real !== inp.length) throw new Error(`${inp.length} input files given, the model has ${real} input(s)`);
   if (!runner.Infer()) throw new Error('infer failed');
   const ov = runner.GetOutputs();
   for (let i = 0; i < ov.size(); i++) {
@@ -272,21 +286,31 @@ EOF
   if [ "$dtype" = int8 ]; then  # qrun feeds pixel - 128 to int8 inputs
     node -e 'const f=process.argv[1],b=require("fs").readFileSync(f);for(let i=0;i<b.length;i++)b[i]^=0x80;require("fs").writeFileSync(f,b)' "$work/input.bin"
   fi
-  input="$work/input.bin"
+  inputs=("$work/input.bin")
 fi
 
 # --- qrt ---------------------------------------------------------------------
-"$qrun" "$work/qrt.qfb" --input "$input" --output-dir "$work/qrt" --top-k 0 --json >"$work/qrun.json"
+# qrun names each input; its graph order is TFLite's (the importer keeps it).
+mapfile -t names < <("$qrun" "$work/qrt.qfb" --json --top-k 0 | node -e \
+  'JSON.parse(require("fs").readFileSync(0,"utf8")).inputs.forEach(i=>console.log(i.name))')
+if [ ${#names[@]} -ne ${#inputs[@]} ]; then
+  echo "tflite-parity: the model has ${#names[@]} input(s), ${#inputs[@]} file(s) given" >&2
+  exit 2
+fi
+feeds=()
+for k in "${!inputs[@]}"; do feeds+=(--input "${names[$k]}=${inputs[$k]}"); done
+"$qrun" "$work/qrt.qfb" "${feeds[@]}" --output-dir "$work/qrt" --top-k 0 --json >"$work/qrun.json"
 
 # --- TFLite ------------------------------------------------------------------
 mkdir -p "$work/tfl"
 node "$cache/patch.js" "$model" "$work/tfl.tflite" noxnn+all "$work"
-node "$cache/run.js" "$pkg" "$work/tfl.tflite" "$input" "$work/tfl"
+node "$cache/run.js" "$pkg" "$work/tfl.tflite" "$work/tfl" "${inputs[@]}"
 if grep -qi xnnpack "$work/tfl/profile.txt"; then
   echo "tflite-parity: TFLite ran the XNNPACK delegate; its results are not the builtin kernels'" >&2
   exit 1
 fi
 
 # --- compare -----------------------------------------------------------------
-echo "model $model, input $input ($(wc -c <"$input") bytes), TFLite builtin kernels (tfjs-tflite 0.0.1-alpha.10 WASM)"
+for f in "${inputs[@]}"; do sizes+="${sizes:+, }$f ($(wc -c <"$f") bytes)"; done
+echo "model $model, input ${sizes:-}, TFLite builtin kernels (tfjs-tflite 0.0.1-alpha.10 WASM)"
 node "$cache/compare.js" "$work"

@@ -17,6 +17,12 @@ int32_t dim(const Context& c, const TfliteOp& op, int tensor, size_t rank, size_
   return shape[d];
 }
 
+// More than one scale: per-channel quantization.
+bool has_per_channel_scales(const Context& c, int tensor) {
+  const tfl::QuantizationParameters* q = c.graph().tensor(tensor).quantization();
+  return q && q->scale() && q->scale()->size() > 1;
+}
+
 fb::OpType binary_type(int code) {
   switch (code) {
     case kAdd: return fb::OpType::ADD;
@@ -81,6 +87,10 @@ void convert_conv2d(Context& c, const TfliteOp& op) {
   conv.dilation_w = o->dilation_w_factor();
   conv.groups = in_c / filter_in_c;
   conv.activation = convert_activation(op, o->fused_activation_function());
+  // TFLite runs uint8 convolutions through gemmlowp, with the multiplier of
+  // GetQuantizedConvolutionMultipler (float32 scale product).
+  conv.double_rounding = c.is_uint8(input);
+  conv.scale_product_f32 = c.is_uint8(input);
   const int bias = op.inputs.size() > 2 ? op.inputs[2] : -1;
   c.emit(fb::OpType::CONV_2D, {c.tensor(input), c.tensor(filter), c.optional_tensor(bias)},
          {c.tensor(c.output(op, 0))}, make_options(std::move(conv)), op.name);
@@ -107,6 +117,7 @@ void convert_depthwise_conv2d(Context& c, const TfliteOp& op) {
   dw.dilation_w = o->dilation_w_factor();
   dw.depth_multiplier = out_c / in_c;
   dw.activation = convert_activation(op, o->fused_activation_function());
+  dw.scale_product_f32 = c.is_uint8(input);  // uint8: GetQuantizedConvolutionMultipler
   const int bias = op.inputs.size() > 2 ? op.inputs[2] : -1;
   c.emit(fb::OpType::DEPTHWISE_CONV_2D, {c.tensor(input), c.tensor(filter), c.optional_tensor(bias)},
          {c.tensor(c.output(op, 0))}, make_options(std::move(dw)), op.name);
@@ -120,8 +131,14 @@ void convert_fully_connected(Context& c, const TfliteOp& op) {
     fc.activation = convert_activation(op, o->fused_activation_function());
     fc.keep_dims = o->keep_num_dims();
   }
+  // TFLite runs uint8 FULLY_CONNECTED through gemmlowp, and forms the
+  // multiplier of every per-tensor one with GetQuantizedConvolutionMultipler
+  // (float32 scale product); per-channel weights get double products.
+  const int weights = c.input(op, 1);
+  fc.double_rounding = c.is_uint8(c.input(op, 0));
+  fc.scale_product_f32 = c.is_uint8(c.input(op, 0)) || !has_per_channel_scales(c, weights);
   const int bias = op.inputs.size() > 2 ? op.inputs[2] : -1;
-  c.emit(fb::OpType::FULLY_CONNECTED, {c.tensor(c.input(op, 0)), c.tensor(c.input(op, 1)), c.optional_tensor(bias)},
+  c.emit(fb::OpType::FULLY_CONNECTED, {c.tensor(c.input(op, 0)), c.tensor(weights), c.optional_tensor(bias)},
          {c.tensor(c.output(op, 0))}, make_options(std::move(fc)), op.name);
 }
 
@@ -148,6 +165,9 @@ void convert_pool2d(Context& c, const TfliteOp& op) {
   pool.filter_w = o->filter_width();
   pool.activation = convert_activation(op, o->fused_activation_function());
   pool.count_include_pad = false;  // TFLite divides by the valid elements
+  // TFLite's uint8 average pool rounds on the uint8 values, half up; its int8
+  // one half away from zero (the .qfb default).
+  pool.round_half_up = op.code == kAveragePool2D && c.is_uint8(c.input(op, 0));
   c.emit(op.code == kMaxPool2D ? fb::OpType::MAX_POOL_2D : fb::OpType::AVERAGE_POOL_2D, {c.tensor(c.input(op, 0))},
          {c.tensor(c.output(op, 0))}, make_options(std::move(pool)), op.name);
 }
@@ -189,6 +209,8 @@ void convert_mean(Context& c, const TfliteOp& op) {
   std::sort(mean.axes.begin(), mean.axes.end());
   const auto* o = op.op->builtin_options_as_ReducerOptions();
   mean.keep_dims = o && o->keep_dims();
+  // TFLite's uint8 Mean over H, W (keep_dims) sums the uint8 values.
+  mean.uint8_arithmetic = c.is_uint8(input);
   c.emit(fb::OpType::MEAN, {c.tensor(input)}, {c.tensor(c.output(op, 0))}, make_options(std::move(mean)), op.name);
 }
 

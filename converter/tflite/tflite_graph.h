@@ -44,6 +44,7 @@ enum BuiltinCode : int {
   kArgMax = 56,
   kPadV2 = 60,
   kResizeNearestNeighbor = 97,
+  kSplitV = 102,
   kLeakyRelu = 98,
   kQuantize = 114,
   kHardSwish = 117,

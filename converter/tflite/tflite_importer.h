@@ -3,7 +3,11 @@
 // TFLite's integer results. uint8 tensors become int8 exactly (value - 128,
 // zero point - 128) and uint8 graph inputs and outputs keep a uint8
 // interface; float inputs and outputs (QUANTIZE / DEQUANTIZE at the edges)
-// stay float32.
+// stay float32. Where TFLite's uint8 kernels compute differently from its
+// int8 ones on the shifted values (AVERAGE_POOL_2D rounding, CONV_2D /
+// DEPTHWISE_CONV_2D / FULLY_CONNECTED multipliers and rounding, MEAN,
+// RESIZE_BILINEAR), the op's options say so (round_half_up, double_rounding,
+// scale_product_f32, uint8_arithmetic; see docs/format.md).
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,7 @@
 // Converters for the ops that move data: reshape, pad, transpose, split,
-// strided slice, resize, arg max. Their TFLite constant inputs (shape,
-// paddings, perm, axis, begin/end/strides, size) become .qfb options.
+// split_v, strided slice, resize, arg max. Their TFLite constant inputs
+// (shape, paddings, perm, axis, size_splits, begin/end/strides, size) become
+// .qfb options or output shapes.
 #include <cstring>
 
 #include "converter/tflite/strided_slice_resolve.h"
@@ -102,6 +103,54 @@ void convert_split(Context& c, const TfliteOp& op) {
   c.emit(fb::OpType::SPLIT, {c.tensor(input)}, outputs, make_options(std::move(split)), op.name);
 }
 
+void convert_split_v(Context& c, const TfliteOp& op) {
+  // SPLIT_V: (tensor, size_splits, axis). The .qfb SPLIT takes each output's
+  // length along the axis from its shape, so unequal sizes need no option;
+  // the sizes are resolved here (one -1 takes the rest) and must be what the
+  // output tensors say.
+  if (op.inputs.size() != 3 || op.outputs.empty()) {
+    throw ImportError(op_where(op) + " needs 3 inputs (tensor, size_splits, axis) and at least one output");
+  }
+  const int input = c.input(op, 0);
+  const std::vector<int32_t> input_shape = c.graph().shape(input);
+  fb::SplitOptionsT split;
+  split.axis = constant_axis(c, op, c.input(op, 2), static_cast<int>(input_shape.size()));
+  const int64_t axis_dim = input_shape[split.axis];
+  std::vector<int64_t> sizes = c.graph().int_values(c.input(op, 1), "size_splits");
+  if (sizes.size() != op.outputs.size()) {
+    throw ImportError(op_where(op) + ": size_splits holds " + std::to_string(sizes.size()) + " values for " +
+                      std::to_string(op.outputs.size()) + " outputs");
+  }
+  int64_t known = 0;
+  int inferred = -1;
+  for (size_t k = 0; k < sizes.size(); ++k) {
+    if (sizes[k] == -1 && inferred < 0) {
+      inferred = static_cast<int>(k);
+    } else if (sizes[k] < 0 || sizes[k] > axis_dim) {
+      throw ImportError(op_where(op) + ": size_splits value " + std::to_string(sizes[k]) +
+                        (sizes[k] == -1 ? " appears twice" : " out of range [0, " + std::to_string(axis_dim) + "]"));
+    } else {
+      known += sizes[k];
+    }
+  }
+  if (inferred >= 0) sizes[inferred] = axis_dim - known;
+  if (known > axis_dim || (inferred < 0 && known != axis_dim)) {
+    throw ImportError(op_where(op) + ": size_splits add up to " + std::to_string(known) + ", the input has " +
+                      std::to_string(axis_dim) + " along axis " + std::to_string(split.axis));
+  }
+  std::vector<int32_t> outputs;
+  for (size_t k = 0; k < op.outputs.size(); ++k) {
+    const int output = c.output(op, k);
+    const std::vector<int32_t> shape = c.graph().shape(output);
+    if (shape.size() != input_shape.size() || shape[split.axis] != sizes[k]) {
+      throw ImportError(op_where(op) + ": output " + c.graph().describe(output) + " should have " +
+                        std::to_string(sizes[k]) + " along axis " + std::to_string(split.axis));
+    }
+    outputs.push_back(c.tensor(output));
+  }
+  c.emit(fb::OpType::SPLIT, {c.tensor(input)}, outputs, make_options(std::move(split)), op.name);
+}
+
 void convert_strided_slice(Context& c, const TfliteOp& op) {
   c.expect_counts(op, 4, 4, 1);
   const int input = c.input(op, 0), output = c.output(op, 0);
@@ -154,6 +203,8 @@ void convert_resize(Context& c, const TfliteOp& op) {
       resize.align_corners = o->align_corners();
       resize.half_pixel_centers = o->half_pixel_centers();
     }
+    // TFLite's uint8 bilinear resize is a float32 kernel, unlike its int8 one.
+    resize.uint8_arithmetic = c.is_uint8(input);
   } else if (const auto* o = op.op->builtin_options_as_ResizeNearestNeighborOptions()) {
     resize.align_corners = o->align_corners();
     resize.half_pixel_centers = o->half_pixel_centers();

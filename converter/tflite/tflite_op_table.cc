@@ -29,6 +29,7 @@ OpConverter find_op_converter(int code) {
     case kPadV2: return convert_pad;
     case kTranspose: return convert_transpose;
     case kSplit: return convert_split;
+    case kSplitV: return convert_split_v;
     case kStridedSlice: return convert_strided_slice;
     case kResizeBilinear:
     case kResizeNearestNeighbor: return convert_resize;

@@ -29,6 +29,7 @@ void convert_reshape(Context&, const TfliteOp&);  // RESHAPE, SQUEEZE
 void convert_pad(Context&, const TfliteOp&);      // PAD, PADV2
 void convert_transpose(Context&, const TfliteOp&);
 void convert_split(Context&, const TfliteOp&);
+void convert_split_v(Context&, const TfliteOp&);
 void convert_strided_slice(Context&, const TfliteOp&);
 void convert_resize(Context&, const TfliteOp&);  // RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR
 void convert_arg_max(Context&, const TfliteOp&);

@@ -36,7 +36,7 @@ QuantizedMultiplier fold_count_into_multiplier(QuantizedMultiplier m, int64_t co
 std::string init_mean_s8_params(RequantRule rule, const int32_t* input_dims, int input_rank,
                                 bool keep_dims, float input_scale, int32_t input_zero_point,
                                 float output_scale, int32_t output_zero_point,
-                                MeanS8Params* params) {
+                                MeanS8Params* params, bool uint8_arithmetic) {
   if (input_rank != 4) return "mean over H, W needs an NHWC input of rank 4";
   for (int d = 0; d < 4; ++d) {
     if (input_dims[d] < 0) return "negative dimension";
@@ -75,13 +75,14 @@ std::string init_mean_s8_params(RequantRule rule, const int32_t* input_dims, int
   if (rule == RequantRule::kFixedPoint && keep_dims) {
     // optimized_integer_ops::Mean: scale and bias in float32, as TFLite.
     p.optimized_mean_4d = true;
+    p.value_offset = uint8_arithmetic ? 128 : 0;
     const float real = input_scale / (static_cast<float>(count) * output_scale);
     p.multiplier = quantize_multiplier(static_cast<double>(real));
     if (p.multiplier.shift > 30) return "input / output scale ratio out of range";
-    float t = static_cast<float>(input_zero_point) * input_scale / output_scale;
+    float t = static_cast<float>(input_zero_point + p.value_offset) * input_scale / output_scale;
     t = t > 0.0f ? t + 0.5f : t - 0.5f;
     if (!(std::fabs(t) < 2e9f)) return "input zero point times the scale ratio is out of range";
-    p.bias = output_zero_point - static_cast<int32_t>(t);
+    p.bias = output_zero_point + p.value_offset - static_cast<int32_t>(t);
   } else if (rule == RequantRule::kFixedPoint) {
     // PrepareMeanOrSum: QuantizeMultiplier(double(s_in) / double(s_out)).
     const double real = static_cast<double>(input_scale) / static_cast<double>(output_scale);
@@ -97,6 +98,7 @@ std::string init_mean_s8_params(RequantRule rule, const int32_t* input_dims, int
 
 // fixedpoint with keep_dims, per (batch, channel), as optimized Mean:
 //   out = MultiplyByQuantizedMultiplier(sum of raw x, multiplier) + bias, clamped
+//   (uint8 arithmetic: the sum of x + 128, and out - 128, bias as set up)
 // fixedpoint otherwise, as QuantizedMeanOrSum:
 //   sum = sum of raw x over H, W (int32)
 //   out = MultiplyByQuantizedMultiplier(sum - z_in * count, folded multiplier)
@@ -113,8 +115,11 @@ void mean_s8(const MeanS8Params& params, const int8_t* input, int8_t* output) {
       for (int64_t i = 0; i < count; ++i) sum += in[i * p.channels];
       int32_t q;
       if (p.optimized_mean_4d) {
-        const int64_t scaled = int64_t{multiply_by_quantized_multiplier(sum, p.multiplier.multiplier,
-                                                                        p.multiplier.shift)} + p.bias;
+        // 255 * 2^23 < 2^31: the uint8 sum fits int32 too.
+        const int32_t raw_sum = static_cast<int32_t>(sum + p.value_offset * count);
+        const int64_t scaled = int64_t{multiply_by_quantized_multiplier(raw_sum, p.multiplier.multiplier,
+                                                                        p.multiplier.shift)} +
+                               p.bias - p.value_offset;
         q = static_cast<int32_t>(std::min<int64_t>(std::max<int64_t>(scaled, p.clamp.min), p.clamp.max));
       } else if (p.rule == RequantRule::kFixedPoint) {
         const int32_t shifted_sum = static_cast<int32_t>(sum - p.input_zero_point * count);

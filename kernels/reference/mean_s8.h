@@ -42,16 +42,23 @@ struct MeanS8Params {
   bool optimized_mean_4d = false;
   QuantizedMultiplier multiplier;
   int32_t bias = 0;
+  // optimized_mean_4d only: 128 when computing as TFLite's uint8 Mean on the
+  // values x + 128 (raw sum, bias and clamp in uint8 terms), else 0.
+  int32_t value_offset = 0;
   float scale = 0.0f;  // kFp32: s_in / (s_out * float(height * width))
 };
 
 // input_dims: NHWC, rank 4. Errors: rank not 4, negative dims, H * W == 0 or
 // above 2^24 (keeps the int32 sums exact), bad scales, zero points outside
 // int8; fixedpoint: none beyond those (TFLite flushes tiny ratios to zero).
+// uint8_arithmetic (fixedpoint with keep_dims; ignored otherwise, where
+// TFLite's uint8 and int8 kernels agree on the shifted values): TFLite's
+// uint8 optimized Mean, i.e. the formula above on u = x + 128 with the zero
+// points + 128, the result - 128.
 std::string init_mean_s8_params(RequantRule rule, const int32_t* input_dims, int input_rank,
                                 bool keep_dims, float input_scale, int32_t input_zero_point,
                                 float output_scale, int32_t output_zero_point,
-                                MeanS8Params* params);
+                                MeanS8Params* params, bool uint8_arithmetic = false);
 
 void mean_s8(const MeanS8Params& params, const int8_t* input, int8_t* output);
 

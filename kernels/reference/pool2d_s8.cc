@@ -25,6 +25,12 @@ ValidWindow valid_window(const Pool2DParams& p, int oy, int ox) {
           std::max(x_origin, 0), std::min(x_origin + p.filter_width, p.input_width)};
 }
 
+// a / b rounded toward -infinity, for b > 0 (C++ division truncates).
+int32_t floor_divide(int32_t a, int32_t b) {
+  const int32_t q = a / b;
+  return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
 int32_t clamp_to(int32_t x, ClampRange r) { return std::min(std::max(x, r.min), r.max); }
 
 // The pooling loop nest shared by max and average: `reduce(image, window, c)`
@@ -110,8 +116,12 @@ void average_pool2d_s8(const AveragePool2DParams& p, const int8_t* input, int8_t
     if (p.rule == RequantRule::kFixedPoint) {
       // Padded positions, when counted, hold the input zero point.
       const int32_t sum = raw_sum + (count - valid_count) * p.input_zero_point;
-      // TFLite's rounding division: half away from zero.
-      const int32_t average = sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
+      // TFLite's rounding divisions: half away from zero (int8), or half up
+      // (uint8, see round_half_up). |sum| <= 255 * kMaxPool2DFilterArea, so
+      // sum + count / 2 cannot overflow.
+      const int32_t average = p.round_half_up ? floor_divide(sum + count / 2, count)
+                              : sum > 0       ? (sum + count / 2) / count
+                                              : (sum - count / 2) / count;
       return clamp_to(average, g.clamp);
     }
 

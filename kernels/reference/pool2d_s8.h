@@ -54,6 +54,13 @@ struct AveragePool2DParams {
   // true:  divide by filter_height * filter_width, padded positions counting
   //        as the input zero point (ONNX count_include_pad=1).
   bool count_include_pad = false;
+  // kFixedPoint only. false: round the average half away from zero (TFLite's
+  // int8 AVERAGE_POOL_2D). true: round half up, toward +infinity, which is
+  // what TFLite's uint8 kernel gives: it rounds (sum_u8 + count / 2) / count
+  // on the uint8 values u = x + 128, and with sum_u8 = sum + 128 * count that
+  // is floor((sum + count / 2) / count) + 128. Set after init (legacy uint8
+  // TFLite models; .qfb Pool2DOptions.round_half_up).
+  bool round_half_up = false;
   int32_t input_zero_point = 0;
   int32_t output_zero_point = 0;  // kFp32 only (kFixedPoint: equal to the input's)
   float input_to_output_scale = 1.0f;  // kFp32 only: input_scale / output_scale
@@ -77,6 +84,7 @@ AveragePool2DParams init_average_pool2d_params(const Pool2DParams& pool, Requant
 //         (+ input_zero_point * (filter area - valid count) if count_include_pad)
 //   avg = sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count
 //         (C++ division truncating toward zero: round half away from zero)
+//         or, with round_half_up, avg = floor((sum + count / 2) / count)
 //   out = clamp(avg)
 //
 // kFp32 (ONNX QLinearAveragePool semantics, on an exact integer sum):

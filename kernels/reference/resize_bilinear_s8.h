@@ -24,6 +24,19 @@ namespace qrt::reference {
 // last row or column reads past the input; qrt clamps lo, so that output is
 // the edge pixel. align_corners with half_pixel_centers is refused at load,
 // as TFLite refuses it.
+//
+// uint8_arithmetic: TFLite's uint8 kernel, optimized_ops::ResizeBilinear ->
+// ResizeBilinearGenericSmallChannel<uint8>, in float32 on u = x + 128:
+//   scale = float(in) / float(out)    (align_corners and out > 1:
+//           float(in - 1) / float(out - 1))
+//   src   = float(dst) * scale        (half_pixel_centers:
+//           (float(dst) + 0.5f) * scale - 0.5f)
+//   lo    = max(int(floor(src)), 0), hi = min(int(ceil(src)), in - 1)
+//   f     = src - float(lo) (rows: fy, columns: fx)
+//   out   = uint8(u[lo,lo] * ((1 - fy) * (1 - fx)) + u[lo,hi] * ((1 - fy) * fx)
+//                 + u[hi,lo] * (fy * (1 - fx)) + u[hi,hi] * (fy * fx) + 0.5f) - 128
+// summed left to right, no FMA; the truncation is clamped to [0, 255]. (lo is
+// also clamped to in - 1, as above.)
 void resize_bilinear_s8(const ResizeParams& p, const int8_t* input, int8_t* output);
 
 }  // namespace qrt::reference

@@ -20,6 +20,8 @@ struct ResizeParams {
   int output_width = 1;
   bool align_corners = false;
   bool half_pixel_centers = false;
+  // Bilinear only: TFLite's uint8 arithmetic (see resize_bilinear_s8.h).
+  bool uint8_arithmetic = false;
 };
 
 }  // namespace qrt::reference

@@ -90,24 +90,55 @@ Status check_epilogue_scales(const TensorDesc& input, const TensorDesc& weights,
 }
 
 // TFLite computes int8 CONV_2D and FULLY_CONNECTED through ruy (single
-// rounding), legacy uint8 ones (asymmetric per-tensor weights) through
-// gemmlowp on x86 and WASM builds (double rounding), and DEPTHWISE_CONV_2D
-// with double rounding: the fixedpoint rule follows each, so imported models
-// give TFLite's bytes (checked tensor by tensor with scripts/tflite-parity.sh).
-FixedPointRounding tflite_rounding(fb::OpType type, const TensorDesc& weights) {
-  if (type == fb::OpType::DEPTHWISE_CONV_2D) return FixedPointRounding::kDouble;
-  // Legacy uint8 models (asymmetric per-tensor weights) go through gemmlowp.
-  const bool asymmetric = !weights.quantization.per_channel() && weights.zero_point() != 0;
-  return asymmetric ? FixedPointRounding::kDouble : FixedPointRounding::kSingle;
+// rounding), legacy uint8 ones through gemmlowp on x86 and WASM builds
+// (double rounding), and DEPTHWISE_CONV_2D with double rounding: the
+// fixedpoint rule follows each, so imported models give TFLite's bytes
+// (checked tensor by tensor with scripts/tflite-parity.sh). A uint8 model is
+// known by double_rounding (set by the TFLite importer) or by asymmetric
+// per-tensor weights (which int8 TFLite forbids; a uint8 weight zero point of
+// 128 becomes 0, hence the flag).
+FixedPointRounding tflite_rounding(const OpDesc& op, const TensorDesc& weights) {
+  bool double_rounding = op.type == fb::OpType::DEPTHWISE_CONV_2D ||
+                         (!weights.quantization.per_channel() && weights.zero_point() != 0);
+  if (op.type == fb::OpType::CONV_2D) double_rounding |= op.op->options_as_Conv2DOptions()->double_rounding();
+  if (op.type == fb::OpType::FULLY_CONNECTED) {
+    double_rounding |= op.op->options_as_FullyConnectedOptions()->double_rounding();
+  }
+  return double_rounding ? FixedPointRounding::kDouble : FixedPointRounding::kSingle;
+}
+
+// Whether the options ask for TFLite's float32 input x weight scale product
+// (see scale_product_f32 in schema/qfb.fbs).
+bool scale_product_f32(const OpDesc& op) {
+  switch (op.type) {
+    case fb::OpType::CONV_2D: return op.op->options_as_Conv2DOptions()->scale_product_f32();
+    case fb::OpType::DEPTHWISE_CONV_2D: return op.op->options_as_DepthwiseConv2DOptions()->scale_product_f32();
+    case fb::OpType::FULLY_CONNECTED: return op.op->options_as_FullyConnectedOptions()->scale_product_f32();
+    default: return false;
+  }
 }
 
 OutputRequantStorage make_epilogue(const OpDesc& op, const TensorDesc& input, const TensorDesc& weights,
                                    const TensorDesc& output, fb::Activation activation) {
   const ClampRange clamp = activation_range_s8(static_cast<FusedActivation>(activation), output.scale(),
                                                output.zero_point());
-  return make_output_requant(op.rule, input.scale(), weights.quantization.scales.data(),
-                             weights.quantization.scales.size(), output.scale(), output.zero_point(), clamp,
-                             tflite_rounding(op.type, weights));
+  const std::vector<float>& weight_scales = weights.quantization.scales;
+  if (op.rule == RequantRule::kFixedPoint && scale_product_f32(op)) {
+    // The products rounded to float32, then divided in double (input scale 1).
+    // An overflowing product keeps the double one: the scales were checked.
+    std::vector<float> products(weight_scales.size());
+    bool finite = true;
+    for (size_t c = 0; c < products.size(); ++c) {
+      products[c] = input.scale() * weight_scales[c];
+      finite = finite && std::isfinite(products[c]);
+    }
+    if (finite) {
+      return make_output_requant(op.rule, 1.0f, products.data(), products.size(), output.scale(),
+                                 output.zero_point(), clamp, tflite_rounding(op, weights));
+    }
+  }
+  return make_output_requant(op.rule, input.scale(), weight_scales.data(), weight_scales.size(), output.scale(),
+                             output.zero_point(), clamp, tflite_rounding(op, weights));
 }
 
 // Per-channel weights are symmetric; per-tensor ones may carry a zero point.

@@ -26,6 +26,12 @@ Status check_pool(const Model& model, const OpDesc& op, bool average, PoolShapes
   if (activation < 0 || activation > static_cast<int>(fb::Activation::MAX)) {
     return error(QRT_INVALID_MODEL, "unknown fused activation " + std::to_string(activation));
   }
+  // round_half_up is the rounding of TFLite's uint8 average pool (fixedpoint).
+  if (o->round_half_up() && (!average || op.rule != RequantRule::kFixedPoint)) {
+    return error(QRT_INVALID_MODEL,
+                 std::string("round_half_up is only valid on a FIXEDPOINT AVERAGE_POOL_2D, not on ") +
+                     (average ? "an FP32 one" : "MAX_POOL_2D"));
+  }
   // Max pool never requantizes, and TFLite's integer average pool neither.
   if (!average || op.rule == RequantRule::kFixedPoint) {
     QRT_RETURN_IF_ERROR(check_same_quantization(*s->input, *s->output));
@@ -71,9 +77,11 @@ Status prepare_average_pool2d(const Model& model, const OpDesc& op, const Kernel
                               std::unique_ptr<PreparedOp>* prepared) {
   PoolShapes s;
   QRT_RETURN_IF_ERROR(check_pool(model, op, true, &s));
-  const reference::AveragePool2DParams params = reference::init_average_pool2d_params(
-      s.params, op.rule, op.op->options_as_Pool2DOptions()->count_include_pad(), s.input->scale(),
-      s.input->zero_point(), s.output->scale(), s.output->zero_point());
+  const fb::Pool2DOptions* o = op.op->options_as_Pool2DOptions();
+  reference::AveragePool2DParams params = reference::init_average_pool2d_params(
+      s.params, op.rule, o->count_include_pad(), s.input->scale(), s.input->zero_point(), s.output->scale(),
+      s.output->zero_point());
+  params.round_half_up = o->round_half_up();
   *prepared = make_unary_kernel_op(params, kernels.average_pool2d, op);
   return ok_status();
 }

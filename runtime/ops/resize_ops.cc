@@ -51,6 +51,7 @@ Status build_resize(const Model& model, const OpDesc& op, reference::ResizeParam
 
 Status build_resize_bilinear(const Model& model, const OpDesc& op, reference::ResizeParams* p) {
   QRT_RETURN_IF_ERROR(build_resize(model, op, p));
+  p->uint8_arithmetic = op.op->options_as_ResizeOptions()->uint8_arithmetic();
   if (p->align_corners && p->half_pixel_centers) {
     return error(QRT_INVALID_MODEL, "align_corners and half_pixel_centers cannot both be set (TFLite refuses it too)");
   }

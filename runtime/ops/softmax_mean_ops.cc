@@ -46,7 +46,7 @@ Status build_mean(const Model& model, const OpDesc& op, reference::MeanS8Params*
   if (!spatial_axes) return error(QRT_UNSUPPORTED, "MEAN is supported over axes [1, 2] (H and W of NHWC) only");
   QRT_RETURN_IF_ERROR(from_message(reference::init_mean_s8_params(
       op.rule, input->shape.data(), 4, o->keep_dims(), input->scale(), input->zero_point(), output.scale(),
-      output.zero_point(), p)));
+      output.zero_point(), p, o->uint8_arithmetic())));
   return check_shape(output, std::vector<int32_t>(p->output_dims, p->output_dims + p->output_rank), "output");
 }
 

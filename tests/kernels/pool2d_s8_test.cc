@@ -308,3 +308,109 @@ TEST_CASE("average_pool2d_s8: random shapes, both rules, both pad counts", "[ker
     REQUIRE(run_average_pool(a, in) == expected_average_pool(a, input_scale, output_scale, in));
   }
 }
+
+namespace {
+
+// TFLite's uint8 AVERAGE_POOL_2D computed directly on uint8 values: u = x +
+// 128, padded taps (when counted) hold the uint8 zero point, the average is
+// (sum_u8 + count / 2) / count in unsigned arithmetic, the clamp bounds move
+// by +128 too; the result goes back to int8 by - 128.
+std::vector<int8_t> expected_uint8_average_pool(const AveragePool2DParams& a, const std::vector<int8_t>& in) {
+  const Pool2DParams& p = a.pool;
+  const uint64_t zero_point_u8 = static_cast<uint64_t>(a.input_zero_point + 128);
+  std::vector<int8_t> out;
+  for (int b = 0; b < p.batch; ++b)
+    for (int oy = 0; oy < p.output_height; ++oy)
+      for (int ox = 0; ox < p.output_width; ++ox)
+        for (int c = 0; c < p.channels; ++c) {
+          uint64_t sum_u8 = 0, count = 0;
+          for (int fy = 0; fy < p.filter_height; ++fy)
+            for (int fx = 0; fx < p.filter_width; ++fx) {
+              const int y = oy * p.stride_height - p.pad_top + fy;
+              const int x = ox * p.stride_width - p.pad_left + fx;
+              if (inside(p, y, x)) {
+                sum_u8 += static_cast<uint8_t>(input_at(p, in, b, y, x, c) + 128);
+                ++count;
+              } else if (a.count_include_pad) {
+                sum_u8 += zero_point_u8;
+                ++count;
+              }
+            }
+          REQUIRE(count > 0);
+          const uint64_t average_u8 = (sum_u8 + count / 2) / count;
+          const int64_t clamped = std::min<int64_t>(std::max<int64_t>(static_cast<int64_t>(average_u8),
+                                                                      p.clamp.min + 128),
+                                                    p.clamp.max + 128);
+          out.push_back(static_cast<int8_t>(clamped - 128));
+        }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("average_pool2d_s8: hand-computed round_half_up", "[kernels][pool2d]") {
+  // The 2x2 image of the fixedpoint case above, count 4; only exact halves
+  // change: c2 0.5 -> 1 (as before), c3 -0.5 -> 0 (not -1); c1 -2.75 -> -3.
+  Pool2DParams p;
+  p.input_height = p.input_width = 2;
+  p.channels = 4;
+  p.output_height = p.output_width = 1;
+  p.filter_height = p.filter_width = 2;
+  const std::vector<int8_t> in = {1, -1, 1, -1,  //
+                                  2, -2, 1, -1,  //
+                                  3, -3, 0, 0,   //
+                                  5, -5, 0, 0};
+  AveragePool2DParams a =
+      qrt::reference::init_average_pool2d_params(p, RequantRule::kFixedPoint, false, 0.5f, 0, 0.5f, 0);
+  a.round_half_up = true;
+  CHECK(run_average_pool(a, in) == std::vector<int8_t>{3, -3, 1, 0});
+  CHECK(run_average_pool(a, in) == expected_uint8_average_pool(a, in));
+}
+
+TEST_CASE("average_pool2d_s8: round_half_up equals TFLite's uint8 arithmetic on random shapes",
+          "[kernels][pool2d]") {
+  Random rng(20240612);
+  int differs_from_half_away = 0;
+  for (int iteration = 0; iteration < 1600; ++iteration) {
+    const Pool2DParams p = random_geometry(rng);
+    const std::vector<int8_t> in = random_input(rng, p);
+    const bool include_pad = iteration % 4 == 3;  // TFLite never counts the padding; the kernel may
+    const int32_t zero_point = rng.edgy_int8();
+    AveragePool2DParams a = qrt::reference::init_average_pool2d_params(p, RequantRule::kFixedPoint, include_pad,
+                                                                       0.1f, zero_point, 0.1f, zero_point);
+    a.round_half_up = true;
+    const std::vector<int8_t> got = run_average_pool(a, in);
+    INFO("iteration " << iteration << " include_pad " << include_pad);
+    REQUIRE(got == expected_uint8_average_pool(a, in));
+    a.round_half_up = false;
+    if (run_average_pool(a, in) != got) ++differs_from_half_away;
+  }
+  // The option must matter: negative exact halves occur in random data.
+  CHECK(differs_from_half_away > 0);
+}
+
+TEST_CASE("average_pool2d_s8: round_half_up at the largest window and extreme sums", "[kernels][pool2d]") {
+  // A 1-row window of kMaxPool2DFilterArea taps is too big to allocate here;
+  // 4096 taps of -128 and of 127 exercise the floor division on large sums,
+  // and a mix of -128 and -127 makes an exact negative half.
+  Pool2DParams p;
+  p.input_height = 1;
+  p.input_width = 4096;
+  p.channels = 3;
+  p.output_height = p.output_width = 1;
+  p.filter_height = 1;
+  p.filter_width = 4096;
+  std::vector<int8_t> in(static_cast<size_t>(4096) * 3);
+  for (int x = 0; x < 4096; ++x) {
+    in[x * 3 + 0] = -128;
+    in[x * 3 + 1] = 127;
+    in[x * 3 + 2] = static_cast<int8_t>(x % 2 == 0 ? -128 : -127);  // average -127.5
+  }
+  AveragePool2DParams a =
+      qrt::reference::init_average_pool2d_params(p, RequantRule::kFixedPoint, false, 1.0f, -128, 1.0f, -128);
+  a.round_half_up = true;
+  CHECK(run_average_pool(a, in) == std::vector<int8_t>{-128, 127, -127});
+  CHECK(run_average_pool(a, in) == expected_uint8_average_pool(a, in));
+  a.round_half_up = false;
+  CHECK(run_average_pool(a, in) == std::vector<int8_t>{-128, 127, -128});
+}

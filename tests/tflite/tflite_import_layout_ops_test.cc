@@ -1,4 +1,4 @@
-// The data-movement and index ops of the TFLite importer (SPLIT, STRIDED_SLICE,
+// The data-movement and index ops of the TFLite importer (SPLIT, SPLIT_V, STRIDED_SLICE,
 // TRANSPOSE, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, ARG_MAX, PADV2): each
 // test builds a TFLite model, imports it, runs it through the C API and
 // compares with the reference kernel called directly, with the kernel's
@@ -112,17 +112,84 @@ TEST_CASE("TFLite SPLIT along a middle axis and a negative axis matches the refe
   }
 }
 
-TEST_CASE("TFLite SPLIT_V is refused by name") {
-  TfliteBuilder b;
-  const int in = b.tensor("in", TT::INT8, {1, 6}, {0.1f}, {0});
-  const int sizes = b.int32_constant("sizes", {2, 4});
-  const int axis = b.int32_constant("axis", {1});
-  const int o1 = b.tensor("a", TT::INT8, {1, 2}, {0.1f}, {0});
-  const int o2 = b.tensor("b", TT::INT8, {1, 4}, {0.1f}, {0});
-  b.op(kSplitV, {in, sizes, axis}, {o1, o2});
-  b.inputs({in});
-  b.outputs({o1, o2});
-  CHECK_THAT(import_error(b), Contains("SPLIT_V"));
+TEST_CASE("TFLite SPLIT_V with unequal sizes, a -1 size and a negative axis matches the reference kernel") {
+  struct Case {
+    std::vector<int32_t> shape;
+    int32_t axis;                      // as written in the model (may be negative)
+    std::vector<int32_t> size_splits;  // as written (one -1 allowed)
+    std::vector<int32_t> sizes;        // the resolved sizes, worked out by hand
+  };
+  const Case cases[] = {{{2, 7, 3}, 1, {2, -1, 1}, {2, 4, 1}},
+                        {{2, 3, 6}, -1, {1, 5}, {1, 5}},
+                        {{5, 2}, -2, {-1, 3}, {2, 3}},
+                        {{1, 4}, 1, {4}, {4}}};
+  for (const Case& c : cases) {
+    const int rank = static_cast<int>(c.shape.size());
+    const int axis = c.axis < 0 ? c.axis + rank : c.axis;
+    INFO("shape rank " << rank << ", axis " << c.axis << ", " << c.sizes.size() << " outputs");
+    const auto input = random_s8(static_cast<size_t>(product(c.shape)), 12);
+
+    TfliteBuilder b;
+    const int in = b.tensor("in", TT::INT8, c.shape, {0.5f}, {7});
+    const int sizes = b.int32_constant("size_splits", c.size_splits);
+    const int axis_t = b.int32_constant("axis", {c.axis}, {});
+    b.model().subgraphs[0]->tensors[axis_t]->shape = {};  // a scalar
+    std::vector<int32_t> outs;
+    std::vector<std::vector<int32_t>> out_shapes;
+    for (size_t k = 0; k < c.sizes.size(); ++k) {
+      std::vector<int32_t> shape = c.shape;
+      shape[axis] = c.sizes[k];
+      out_shapes.push_back(shape);
+      outs.push_back(b.tensor("part" + std::to_string(k), TT::INT8, shape, {0.5f}, {7}));
+    }
+    tfl::SplitVOptionsT o;
+    o.num_splits = static_cast<int32_t>(c.sizes.size());
+    b.op(kSplitV, {in, sizes, axis_t}, outs, tflite_options(o));
+    b.inputs({in});
+    b.outputs(outs);
+    const auto got = run_qfb(import(b), {as_bytes(input)});
+    REQUIRE(got.size() == c.sizes.size());
+
+    reference::SplitParams p;
+    for (int d = 0; d < axis; ++d) p.outer_size *= c.shape[d];
+    for (int d = axis + 1; d < rank; ++d) p.inner_size *= c.shape[d];
+    p.output_axis_dims = c.sizes;
+    std::vector<std::vector<int8_t>> expected;
+    std::vector<int8_t*> pointers;
+    for (const auto& shape : out_shapes) expected.emplace_back(product(shape));
+    for (auto& e : expected) pointers.push_back(e.data());
+    reference::split_s8(p, input.data(), pointers.data());
+    for (size_t k = 0; k < c.sizes.size(); ++k) CHECK(got[k] == as_bytes(expected[k]));
+  }
+}
+
+TEST_CASE("TFLite SPLIT_V with inconsistent sizes is refused with the problem named") {
+  struct Case {
+    std::vector<int32_t> size_splits;
+    std::vector<int32_t> output_dims;  // each output's length along axis 1
+    const char* message;
+  };
+  const Case cases[] = {{{2, 3}, {2, 4}, "add up to 5"},
+                        {{-1, -1}, {3, 3}, "-1 appears twice"},
+                        {{7, -1}, {3, 3}, "out of range"},
+                        {{2, -1}, {3, 3}, "should have 2 along axis 1"},
+                        {{6}, {3, 3}, "holds 1 values for 2 outputs"}};
+  for (const Case& c : cases) {
+    INFO(c.message);
+    TfliteBuilder b;
+    const int in = b.tensor("in", TT::INT8, {1, 6}, {0.1f}, {0});
+    const int sizes = b.int32_constant("sizes", c.size_splits);
+    const int axis = b.int32_constant("axis", {1});
+    std::vector<int32_t> outs;
+    for (size_t k = 0; k < c.output_dims.size(); ++k) {
+      outs.push_back(b.tensor("o" + std::to_string(k), TT::INT8, {1, c.output_dims[k]}, {0.1f}, {0}));
+    }
+    b.op(kSplitV, {in, sizes, axis}, outs);
+    b.inputs({in});
+    b.outputs(outs);
+    const std::string error = import_error(b);
+    CHECK_THAT(error, Contains("SPLIT_V") && Contains(c.message));
+  }
 }
 
 // -------------------------------------------------------- STRIDED_SLICE
