@@ -36,7 +36,7 @@ TEST_CASE("float_to_half: every half round-trips and midpoints round to even", "
   REQUIRE(std::isnan(half_to_float(float_to_half(std::nanf("")))));
 }
 
-TEST_CASE("--weights fp16: the float digits model with half weights is smaller and close to float", "[float16]") {
+TEST_CASE("qconvert --weights fp16: the float digits model with half weights is smaller and close to float", "[float16]") {
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(QRT_SOURCE_DIR) / "tests" / "data" / "digits";
   const std::vector<uint8_t> onnx = onnx_test::read_bytes((dir / "model.onnx").string());
