@@ -2,8 +2,10 @@
 // thread-local last-error text. No exception crosses this boundary.
 #include <cstring>
 #include <exception>
+#include <mutex>
 #include <new>
 #include <string>
+#include <unordered_set>
 
 #include "qrt/qrt.h"
 #include "runtime/interpreter.h"
@@ -12,6 +14,10 @@
 
 struct qrt_model {
   std::unique_ptr<qrt::Model> model;
+  // Guarded by the handle registry's mutex: interpreters created on the
+  // model and not yet destroyed, and whether qrt_model_destroy came first.
+  mutable size_t interpreters = 0;
+  mutable bool destroy_pending = false;
 };
 
 struct qrt_options {
@@ -22,6 +28,7 @@ struct qrt_interpreter {
   const qrt_model* owner;
   std::unique_ptr<qrt::Interpreter> interpreter;
   std::vector<std::string> op_kernel_names;  // kept so qrt_op_info strings stay valid
+  bool invoked = false;  // outputs hold results (qrt_interpreter_get_output)
 };
 
 namespace {
@@ -48,6 +55,43 @@ qrt_status guarded(const char* function, Body body) {
   } catch (const std::exception& e) {
     return fail(QRT_RUNTIME_ERROR, std::string(function) + ": " + e.what());
   }
+}
+
+// Every live handle, so that a destroy of a handle that is not live (a second
+// destroy, or a pointer that never came from qrt) is refused with a status
+// instead of freeing memory twice, and so that the lifecycle calls (create,
+// prepare, invoke) refuse a destroyed handle. The accessors do not look
+// handles up: they stay lock-free. Never destroyed, so handles freed by static
+// destructors at exit still find it.
+class HandleRegistry {
+ public:
+  void add(const void* handle) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    live_.insert(handle);
+  }
+  bool contains(const void* handle) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return live_.count(handle) != 0;
+  }
+  std::mutex& mutex() { return mutex_; }
+  // With mutex() held.
+  bool contains_locked(const void* handle) const { return live_.count(handle) != 0; }
+  void add_locked(const void* handle) { live_.insert(handle); }
+  bool remove_locked(const void* handle) { return live_.erase(handle) == 1; }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_set<const void*> live_;
+};
+
+HandleRegistry& registry() {
+  static HandleRegistry* instance = new HandleRegistry();
+  return *instance;
+}
+
+qrt_status not_live(const char* function, const char* kind) {
+  return fail(QRT_INVALID_ARGUMENT, std::string(function) + ": " + kind +
+                                        " is not live (already destroyed, or not created by qrt)");
 }
 
 #define QRT_CHECK_ARG(cond, what) \
@@ -97,7 +141,10 @@ const char* qrt_status_name(qrt_status status) {
 }
 
 static qrt_status wrap_model(std::unique_ptr<qrt::Model> model, qrt_model** out) {
-  *out = new qrt_model{std::move(model)};
+  auto wrapped = std::make_unique<qrt_model>();
+  wrapped->model = std::move(model);
+  registry().add(wrapped.get());
+  *out = wrapped.release();
   return QRT_OK;
 }
 
@@ -132,7 +179,21 @@ qrt_status qrt_model_load_buffer_borrowed(const void* data, size_t size, qrt_mod
   return load_buffer(__func__, data, size, /*copy=*/false, model);
 }
 
-void qrt_model_destroy(qrt_model* model) { delete model; }
+qrt_status qrt_model_destroy(qrt_model* model) {
+  if (model == nullptr) return QRT_OK;
+  {
+    std::lock_guard<std::mutex> lock(registry().mutex());
+    if (!registry().remove_locked(model)) return not_live(__func__, "model");
+    if (model->interpreters > 0) {
+      model->destroy_pending = true;
+      return fail(QRT_INVALID_STATE, std::string(__func__) + ": " + std::to_string(model->interpreters) +
+                                         " interpreter(s) still use the model; destroy them first (the model is "
+                                         "freed when the last one is destroyed)");
+    }
+  }
+  delete model;
+  return QRT_OK;
+}
 
 static qrt_status model_string(const char* function, const qrt_model* model, const char** text,
                                const std::string& (qrt::Model::*field)() const) {
@@ -169,6 +230,7 @@ qrt_status qrt_options_create(qrt_options** options) {
   return guarded(__func__, [&] {
     QRT_CHECK_ARG(options != nullptr, "options is NULL");
     *options = new qrt_options{};
+    registry().add(*options);
     return QRT_OK;
   });
 }
@@ -215,7 +277,22 @@ qrt_status qrt_options_set_max_arena_bytes(qrt_options* options, size_t max_aren
   return QRT_OK;
 }
 
-void qrt_options_destroy(qrt_options* options) { delete options; }
+qrt_status qrt_options_set_max_macs(qrt_options* options, uint64_t max_macs) {
+  QRT_CHECK_ARG(options != nullptr, "options is NULL");
+  QRT_CHECK_ARG(max_macs > 0, "max_macs is 0");
+  options->options.max_macs = max_macs;
+  return QRT_OK;
+}
+
+qrt_status qrt_options_destroy(qrt_options* options) {
+  if (options == nullptr) return QRT_OK;
+  {
+    std::lock_guard<std::mutex> lock(registry().mutex());
+    if (!registry().remove_locked(options)) return not_live(__func__, "options");
+  }
+  delete options;
+  return QRT_OK;
+}
 
 qrt_status qrt_interpreter_create(const qrt_model* model, const qrt_options* options,
                                   qrt_interpreter** interpreter) {
@@ -223,9 +300,16 @@ qrt_status qrt_interpreter_create(const qrt_model* model, const qrt_options* opt
     QRT_CHECK_ARG(interpreter != nullptr, "interpreter is NULL");
     *interpreter = nullptr;
     QRT_CHECK_ARG(model != nullptr, "model is NULL");
+    if (options != nullptr && !registry().contains(options)) return not_live(__func__, "options");
     const qrt::InterpreterOptions defaults;
-    *interpreter = new qrt_interpreter{
-        model, std::make_unique<qrt::Interpreter>(*model->model, options ? options->options : defaults), {}};
+    auto created = std::make_unique<qrt_interpreter>();
+    created->owner = model;
+    std::lock_guard<std::mutex> lock(registry().mutex());
+    if (!registry().contains_locked(model)) return not_live(__func__, "model");
+    created->interpreter = std::make_unique<qrt::Interpreter>(*model->model, options ? options->options : defaults);
+    registry().add_locked(created.get());
+    ++model->interpreters;
+    *interpreter = created.release();
     return QRT_OK;
   });
 }
@@ -233,6 +317,7 @@ qrt_status qrt_interpreter_create(const qrt_model* model, const qrt_options* opt
 qrt_status qrt_interpreter_prepare(qrt_interpreter* interpreter) {
   return guarded(__func__, [&] {
     QRT_CHECK_ARG(interpreter != nullptr, "interpreter is NULL");
+    if (!registry().contains(interpreter)) return not_live(__func__, "interpreter");
     const qrt_status status = report(interpreter->interpreter->prepare());
     if (status != QRT_OK) return status;
     const size_t count = interpreter->interpreter->model().ops().size();
@@ -246,11 +331,27 @@ qrt_status qrt_interpreter_prepare(qrt_interpreter* interpreter) {
 qrt_status qrt_interpreter_invoke(qrt_interpreter* interpreter) {
   return guarded(__func__, [&] {
     QRT_CHECK_ARG(interpreter != nullptr, "interpreter is NULL");
-    return report(interpreter->interpreter->invoke());
+    if (!registry().contains(interpreter)) return not_live(__func__, "interpreter");
+    interpreter->invoked = false;
+    const qrt_status status = report(interpreter->interpreter->invoke());
+    interpreter->invoked = status == QRT_OK;
+    return status;
   });
 }
 
-void qrt_interpreter_destroy(qrt_interpreter* interpreter) { delete interpreter; }
+qrt_status qrt_interpreter_destroy(qrt_interpreter* interpreter) {
+  if (interpreter == nullptr) return QRT_OK;
+  const qrt_model* orphan = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(registry().mutex());
+    if (!registry().remove_locked(interpreter)) return not_live(__func__, "interpreter");
+    const qrt_model* owner = interpreter->owner;
+    if (--owner->interpreters == 0 && owner->destroy_pending) orphan = owner;
+  }
+  delete interpreter;
+  delete orphan;  // qrt_model_destroy was called while this interpreter lived
+  return QRT_OK;
+}
 
 qrt_status qrt_interpreter_get_input_count(const qrt_interpreter* interpreter, size_t* count) {
   QRT_CHECK_ARG(interpreter != nullptr && count != nullptr, "interpreter or count is NULL");
@@ -316,6 +417,10 @@ qrt_status qrt_interpreter_get_output(const qrt_interpreter* interpreter, size_t
   QRT_CHECK_ARG(data != nullptr, "data is NULL");
   QRT_CHECK_ARG(size == byte_size, "output " + std::to_string(index) + " has " + std::to_string(byte_size) +
                                        " bytes, buffer is " + std::to_string(size));
+  if (!interpreter->invoked) {
+    return fail(QRT_INVALID_STATE, std::string(__func__) + ": no successful qrt_interpreter_invoke yet, so output " +
+                                       std::to_string(index) + " holds no result");
+  }
   std::memcpy(data, interpreter->interpreter->output_buffer(index), size);
   return QRT_OK;
 }

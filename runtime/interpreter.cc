@@ -20,6 +20,27 @@ void flip_sign_bits(const uint8_t* in, uint8_t* out, size_t count) {
   for (size_t i = 0; i < count; ++i) out[i] = in[i] ^ 0x80;
 }
 
+// The compute limit: the summed work of every op against max_macs, checked
+// before prepare packs any weights. The message names the costliest op.
+Status check_compute_limit(const Model& model, uint64_t max_macs) {
+  const std::vector<OpDesc>& ops = model.ops();
+  uint64_t total = 0;
+  uint64_t largest = 0;
+  size_t largest_index = 0;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const uint64_t cost = op_compute_cost(model, ops[i]);
+    if (cost > largest) largest = cost, largest_index = i;
+    if (__builtin_add_overflow(total, cost, &total)) total = UINT64_MAX;
+  }
+  if (total <= max_macs) return ok_status();
+  const OpDesc& op = ops[largest_index];
+  return error(QRT_UNSUPPORTED, "the model needs " + std::to_string(total) +
+                                    " multiply-accumulates per invoke, more than the limit of " +
+                                    std::to_string(max_macs) + " (qrt_options_set_max_macs); the largest is op " +
+                                    std::to_string(largest_index) + (op.name.empty() ? "" : " '" + op.name + "'") +
+                                    " (" + fb::EnumNameOpType(op.type) + ") with " + std::to_string(largest));
+}
+
 }  // namespace
 
 Interpreter::Interpreter(const Model& model, const InterpreterOptions& options)
@@ -35,6 +56,7 @@ Status Interpreter::prepare() {
   const KernelTable* table = find_kernel_table(options_.isa.c_str(), &isa_error);
   if (table == nullptr) return error(QRT_INVALID_ARGUMENT, "kernel ISA: " + isa_error);
   const KernelTable& kernels = *table;
+  QRT_RETURN_IF_ERROR(check_compute_limit(model_, options_.max_macs));
   const std::vector<OpDesc>& ops = model_.ops();
   ops_.resize(ops.size());
   op_backends_.assign(ops.size(), Backend::kQrt);

@@ -34,6 +34,9 @@ struct InterpreterOptions {
   // Activation memory prepare may allocate (arena + uint8 boundary copies);
   // larger plans are refused before allocating. qrt_options_set_max_arena_bytes.
   size_t max_arena_bytes = QRT_DEFAULT_MAX_ARENA_BYTES;
+  // Work per invoke (op_compute_cost summed over the ops); larger models are
+  // refused by prepare before any weight is packed. qrt_options_set_max_macs.
+  uint64_t max_macs = QRT_DEFAULT_MAX_MACS;
   // kXnnpack: XNNPACK runs the ops it supports, qrt's kernels the rest.
   Backend backend = Backend::kQrt;
 };

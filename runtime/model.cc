@@ -39,6 +39,27 @@ bool zero_point_in_range(DType dtype, int32_t zp) {
 
 void free_aligned(uint8_t* p) { ::operator delete[](p, std::align_val_t(kBufferAlignment)); }
 
+// Buffer `index` of the model's buffer table. Buffer is a struct of two
+// uint64, but the FlatBuffers verifier only checks a vector's 4-byte
+// alignment, so in a crafted file the structs can sit at addresses that are
+// not 8-byte aligned: read the fields with memcpy, never through the
+// struct's accessors (a misaligned load is undefined behaviour).
+struct BufferRange {
+  uint64_t offset = 0;
+  uint64_t size = 0;
+};
+
+BufferRange read_buffer_range(const flatbuffers::Vector<const fb::Buffer*>& buffers, size_t index) {
+  static_assert(sizeof(fb::Buffer) == 2 * sizeof(uint64_t), "Buffer is two uint64 fields");
+  const uint8_t* raw = reinterpret_cast<const uint8_t*>(buffers.Data()) + index * sizeof(fb::Buffer);
+  BufferRange range;
+  std::memcpy(&range.offset, raw, sizeof(uint64_t));
+  std::memcpy(&range.size, raw + sizeof(uint64_t), sizeof(uint64_t));
+  range.offset = flatbuffers::EndianScalar(range.offset);
+  range.size = flatbuffers::EndianScalar(range.size);
+  return range;
+}
+
 }  // namespace
 
 size_t dtype_size(DType dtype) {
@@ -248,21 +269,21 @@ Status Model::describe_tensors(const fb::Model& root) {
         return error(QRT_INVALID_MODEL, what + ": buffer index " + std::to_string(buffer) + " out of range (" +
                                             std::to_string(buffer_count) + " buffers)");
       }
-      const fb::Buffer& b = *buffers->Get(static_cast<flatbuffers::uoffset_t>(buffer));
+      const BufferRange b = read_buffer_range(*buffers, static_cast<size_t>(buffer));
       uint64_t end = 0;
-      if (b.offset() % kBufferAlignment != 0) {
-        return error(QRT_INVALID_MODEL, what + ": buffer offset " + std::to_string(b.offset()) + " is not 64-byte aligned");
+      if (b.offset % kBufferAlignment != 0) {
+        return error(QRT_INVALID_MODEL, what + ": buffer offset " + std::to_string(b.offset) + " is not 64-byte aligned");
       }
-      if (!checked_add<uint64_t>(b.offset(), b.size(), &end) || end > size_) {
-        return error(QRT_INVALID_MODEL, what + ": buffer [" + std::to_string(b.offset()) + ", +" +
-                                            std::to_string(b.size()) + ") lies outside the " +
+      if (!checked_add<uint64_t>(b.offset, b.size, &end) || end > size_) {
+        return error(QRT_INVALID_MODEL, what + ": buffer [" + std::to_string(b.offset) + ", +" +
+                                            std::to_string(b.size) + ") lies outside the " +
                                             std::to_string(size_) + "-byte file");
       }
-      if (b.size() != desc.byte_size) {
-        return error(QRT_INVALID_MODEL, what + ": buffer holds " + std::to_string(b.size()) + " bytes, shape and dtype need " +
+      if (b.size != desc.byte_size) {
+        return error(QRT_INVALID_MODEL, what + ": buffer holds " + std::to_string(b.size) + " bytes, shape and dtype need " +
                                             std::to_string(desc.byte_size));
       }
-      desc.data = bytes_ + b.offset();
+      desc.data = bytes_ + b.offset;
     }
   }
   return ok_status();

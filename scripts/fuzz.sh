@@ -7,7 +7,8 @@
 # target, writes the seed corpus (build/fuzz/seeds/TARGET, from the tests'
 # model builders and the repository's fixtures), then fuzzes with the growing
 # corpus build/fuzz/corpus/TARGET. Crashes, leaks and timeouts are kept in
-# build/fuzz/crashes/TARGET/; the script then exits 1.
+# build/fuzz/crashes/TARGET/; the script then exits 1. QRT_FUZZ_CORPUS and
+# QRT_FUZZ_CRASHES move the corpus and crash directories elsewhere.
 # Exits 77 when clang or its libFuzzer runtime is missing
 # (apt-get install -y clang libclang-rt-14-dev).
 set -euo pipefail
@@ -67,8 +68,10 @@ done
 mkdir -p "$seeds/$target"
 flock -u 9
 
-corpus=$build/corpus/$target
-crashes=$build/crashes/$target
+# QRT_FUZZ_CORPUS: where the growing corpora live (default build/fuzz/corpus),
+# e.g. a directory kept across clones; QRT_FUZZ_CRASHES likewise for findings.
+corpus=${QRT_FUZZ_CORPUS:-$build/corpus}/$target
+crashes=${QRT_FUZZ_CRASHES:-$build/crashes}/$target
 mkdir -p "$corpus" "$crashes"
 echo "fuzz.sh: $target for ${seconds}s, corpus $corpus ($(ls "$corpus" | wc -l) inputs) + $(ls "$seeds/$target" | wc -l) seeds"
 status=0

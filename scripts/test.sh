@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Second command: builds with tests and runs the whole suite with ctest, then
-# the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
+# the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer, the
+# thread tests under ThreadSanitizer,
 # then each fuzz target briefly (scripts/fuzz.sh) when clang is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,13 @@ cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQRT_BUILD_
 cmake --build build/asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan --output-on-failure -j "$jobs"
+
+# ThreadSanitizer (docs/security.md): only the thread tests (tests/threads), so
+# only the runtime, the .qfb writer and those tests are built.
+cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQRT_BUILD_TESTS=ON \
+  -DQRT_SANITIZE_THREAD=ON -DQRT_BUILD_CONVERTER=OFF
+cmake --build build/tsan -j "$jobs" --target qrt_thread_tests
+TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan --output-on-failure -j "$jobs" -R '^threads: '
 
 # The installed package: find_package(qrt), pkg-config, C and C++ consumers.
 QRT_JOBS="$jobs" scripts/check-install.sh

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <set>
+#include <string>
 
 #include "converter/model_import.h"
 #include "converter/onnx/constant_values.h"
@@ -19,6 +20,20 @@ bool all_inputs_constant(const IrGraph& g, const IrNode& n) {
     if (!v || !v->is_constant) return false;
   }
   return !n.inputs.empty();
+}
+
+// A hostile file may give a node fewer inputs than its op takes, or leave a
+// required one empty (""): the folders index n.inputs and look the names up,
+// so the first `required` inputs must be present and at most `max_count` given.
+void expect_inputs(const IrNode& n, size_t required, size_t max_count) {
+  if (n.inputs.size() < required || n.inputs.size() > max_count) {
+    throw ImportError(where(n) + " has " + std::to_string(n.inputs.size()) + " inputs; it takes " +
+                      (required == max_count ? std::to_string(required)
+                                             : std::to_string(required) + " to " + std::to_string(max_count)));
+  }
+  for (size_t i = 0; i < required; ++i) {
+    if (n.inputs[i].empty()) throw ImportError(where(n) + ": required input " + std::to_string(i) + " is empty");
+  }
 }
 
 bool is_integer(IrDType t) {
@@ -74,13 +89,18 @@ std::optional<IrValue> fold(const IrGraph& g, const IrNode& n) {
   const std::string& op = n.op_type;
   if (op == "Constant") return constant_node_value(n);
   if (op == "Shape") {
+    expect_inputs(n, 1, 1);
     const IrValue* x = g.find(n.inputs[0]);
     if (!x || x->shape.empty() || x->element_count() < 0) return std::nullopt;
     if (n.attribute("start") || n.attribute("end")) return std::nullopt;
     return make_constant("", IrDType::kInt64, {static_cast<int64_t>(x->shape.size())}, x->shape);
   }
   if (!all_inputs_constant(g, n)) return std::nullopt;
-  if (op == "QuantizeLinear") return quantize_constant(g, n);
+  if (op == "QuantizeLinear") {
+    expect_inputs(n, 2, 3);
+    return quantize_constant(g, n);
+  }
+  if (n.inputs[0].empty()) throw ImportError(where(n) + ": required input 0 is empty");
   const IrValue& x = *g.find(n.inputs[0]);
   if (!is_integer(x.dtype) || x.element_count() > 64) return std::nullopt;  // shape arithmetic only
   const std::vector<int64_t> xs = constant_ints(x, where(n));
@@ -91,6 +111,7 @@ std::optional<IrValue> fold(const IrGraph& g, const IrNode& n) {
     return std::nullopt;
   }
   if (op == "Gather" && x.shape.size() == 1 && n.int_attribute("axis", 0) == 0) {
+    expect_inputs(n, 2, 2);
     const IrValue& idx = *g.find(n.inputs[1]);
     std::vector<int64_t> out;
     for (int64_t i : constant_ints(idx, where(n) + ": indices")) {
@@ -103,6 +124,7 @@ std::optional<IrValue> fold(const IrGraph& g, const IrNode& n) {
   if (op == "Concat") {
     std::vector<int64_t> out;
     for (const std::string& in : n.inputs) {
+      if (in.empty()) throw ImportError(where(n) + ": an input is empty");
       const IrValue& v = *g.find(in);
       if (v.shape.size() != 1 || !is_integer(v.dtype)) return std::nullopt;
       for (int64_t e : constant_ints(v, where(n))) out.push_back(e);

@@ -1,6 +1,7 @@
 #include "converter/tflite/tflite_context.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace qrt::tflite_import {
@@ -51,7 +52,7 @@ QuantParams read_quantization(const TfliteGraph& g, int index, fb::DType dtype) 
       throw ImportError("tensor " + g.describe(index) + ": scale " + std::to_string(s) +
                         " is not finite and positive");
     }
-    const int64_t zp = zp_count ? tq->zero_point()->Get(static_cast<flatbuffers::uoffset_t>(c)) : 0;
+    const int64_t zp = zp_count ? read_int64_element(*tq->zero_point(), c) : 0;
     if (zp < lo || zp > hi) {
       throw ImportError("tensor " + g.describe(index) + ": zero point " + std::to_string(zp) + " out of range");
     }
@@ -65,6 +66,12 @@ QuantParams read_quantization(const TfliteGraph& g, int index, fb::DType dtype) 
 
 std::string op_where(const TfliteOp& op) {
   return "op " + std::to_string(op.index) + " (" + op.label + " '" + op.name + "')";
+}
+
+int64_t read_int64_element(const flatbuffers::Vector<int64_t>& values, size_t i) {
+  int64_t value = 0;
+  std::memcpy(&value, values.Data() + i * sizeof(int64_t), sizeof(value));
+  return flatbuffers::EndianScalar(value);
 }
 
 bool Context::is_uint8(int index) const { return graph_.tensor(index).type() == tfl::TensorType::UINT8; }

@@ -75,4 +75,10 @@ class Context {
 // "op 3 (CONV_2D 'name')": the prefix of every message about an op.
 std::string op_where(const TfliteOp& op);
 
+// Element `i` of an int64 vector of the TFLite file (zero points). The
+// FlatBuffers verifier aligns vectors to 4 bytes only, so a crafted file can
+// place int64 elements at addresses that are not 8-byte aligned: read them
+// with memcpy, never through an int64_t pointer (undefined behaviour).
+int64_t read_int64_element(const flatbuffers::Vector<int64_t>& values, size_t i);
+
 }  // namespace qrt::tflite_import

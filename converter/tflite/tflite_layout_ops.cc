@@ -27,7 +27,7 @@ int64_t scalar_of_type(const Context& c, const TfliteOp& op, int tensor) {
 
 int64_t tflite_zero_point(const Context& c, int tensor) {
   const tfl::QuantizationParameters* q = c.graph().tensor(tensor).quantization();
-  return q && q->zero_point() && q->zero_point()->size() > 0 ? q->zero_point()->Get(0) : 0;
+  return q && q->zero_point() && q->zero_point()->size() > 0 ? read_int64_element(*q->zero_point(), 0) : 0;
 }
 
 }  // namespace

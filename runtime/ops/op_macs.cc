@@ -1,7 +1,22 @@
-// MAC counts for profiles (qrt_interpreter_get_op_profile, qbench --profile).
+// MAC counts for profiles (qrt_interpreter_get_op_profile, qbench --profile)
+// and the compute limit (qrt_options_set_max_macs), from verified shapes.
+// Products saturate at UINT64_MAX: a hostile file's shapes cannot wrap a
+// count around to a small number and slip under the limit.
 #include "runtime/ops/op_registry.h"
 
+#include <limits>
+
 namespace qrt {
+namespace {
+
+uint64_t saturating_mul(uint64_t a, uint64_t b) {
+  uint64_t product = 0;
+  return __builtin_mul_overflow(a, b, &product) ? std::numeric_limits<uint64_t>::max() : product;
+}
+
+uint64_t dim(const std::vector<int32_t>& shape, size_t i) { return static_cast<uint64_t>(shape[i]); }
+
+}  // namespace
 
 uint64_t op_macs(const Model& model, const OpDesc& op) {
   if (op.inputs.size() < 2 || op.inputs[1] < 0 || op.outputs.empty()) return 0;
@@ -11,16 +26,28 @@ uint64_t op_macs(const Model& model, const OpDesc& op) {
   switch (op.type) {
     case fb::OpType::CONV_2D:  // OHWI
       if (w.size() != 4) return 0;
-      return outputs * static_cast<uint64_t>(w[1]) * static_cast<uint64_t>(w[2]) * static_cast<uint64_t>(w[3]);
+      return saturating_mul(saturating_mul(outputs, dim(w, 1)), saturating_mul(dim(w, 2), dim(w, 3)));
     case fb::OpType::DEPTHWISE_CONV_2D:  // 1HWC
       if (w.size() != 4) return 0;
-      return outputs * static_cast<uint64_t>(w[1]) * static_cast<uint64_t>(w[2]);
+      return saturating_mul(outputs, saturating_mul(dim(w, 1), dim(w, 2)));
     case fb::OpType::FULLY_CONNECTED:  // [N, K]
       if (w.size() != 2) return 0;
-      return outputs * static_cast<uint64_t>(w[1]);
+      return saturating_mul(outputs, dim(w, 1));
     default:
       return 0;
   }
+}
+
+uint64_t op_compute_cost(const Model& model, const OpDesc& op) {
+  if (op.outputs.empty()) return 0;
+  if (op.type == fb::OpType::AVERAGE_POOL_2D || op.type == fb::OpType::MAX_POOL_2D) {
+    const fb::Pool2DOptions* options = op.op != nullptr ? op.op->options_as_Pool2DOptions() : nullptr;
+    if (options == nullptr || options->filter_h() <= 0 || options->filter_w() <= 0) return 0;
+    const uint64_t outputs = model.tensors()[op.outputs[0]].element_count;
+    return saturating_mul(outputs, saturating_mul(static_cast<uint64_t>(options->filter_h()),
+                                                  static_cast<uint64_t>(options->filter_w())));
+  }
+  return op_macs(model, op);
 }
 
 }  // namespace qrt

@@ -48,6 +48,12 @@ bool op_requantizes(fb::OpType type);
 // data movement are not counted as MACs.
 uint64_t op_macs(const Model& model, const OpDesc& op);
 
+// The work the compute limit counts (qrt_options_set_max_macs): op_macs,
+// plus output elements times the window for AVERAGE_POOL_2D and MAX_POOL_2D,
+// whose windows a file may make as large as the input. Every other op costs
+// time linear in its tensors, which the arena limit already bounds.
+uint64_t op_compute_cost(const Model& model, const OpDesc& op);
+
 // Load-time semantic check of one op of a model whose tensors are described.
 Status validate_op(const Model& model, const OpDesc& op);
 

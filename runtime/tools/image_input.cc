@@ -122,10 +122,25 @@ bool decode_image(const uint8_t* bytes, size_t size, Image* image, std::string* 
     *error = "corrupt " + format_name + " header (" + stb_reason() + ")";
     return false;
   }
-  if (width <= 0 || height <= 0 || width > kMaxImageSide || height > kMaxImageSide ||
-      static_cast<uint64_t>(width) * static_cast<uint64_t>(height) > kMaxImagePixels) {
+  if (width <= 0 || height <= 0 || width > kMaxImageSide || height > kMaxImageSide) {
     *error = format_name + " image is " + size_text(width, height) + "; at most " +
              size_text(kMaxImageSide, kMaxImageSide) + " is accepted";
+    return false;
+  }
+  const uint64_t pixels = static_cast<uint64_t>(width) * static_cast<uint64_t>(height);
+  const uint64_t decoded_bytes = pixels * static_cast<uint64_t>(std::max(file_channels, 1));
+  if (decoded_bytes > kMaxImageDecodedBytes) {
+    *error = format_name + " image is " + size_text(width, height) + " with " + std::to_string(file_channels) +
+             " channels: " + std::to_string(decoded_bytes) + " bytes decoded, more than the limit of " +
+             std::to_string(kMaxImageDecodedBytes);
+    return false;
+  }
+  const uint64_t pixels_per_byte = format == ImageFormat::kJpeg  ? kMaxJpegPixelsPerFileByte
+                                   : format == ImageFormat::kPng ? kMaxPngPixelsPerFileByte
+                                                                 : 0;  // BMP, PNM: checked above
+  if (pixels_per_byte != 0 && pixels > pixels_per_byte * static_cast<uint64_t>(size)) {
+    *error = format_name + " header declares " + size_text(width, height) + " pixels but the file has only " +
+             std::to_string(size) + " bytes: truncated, or a decompression bomb";
     return false;
   }
 

@@ -28,9 +28,20 @@ struct Image {
 };
 
 // Bounds on what a file may decode to, checked from its header before the
-// pixels are decoded, so a small hostile file cannot demand gigabytes.
+// pixels are decoded, so a small hostile file cannot demand gigabytes
+// (docs/security.md): each side at most 16384, the decoded bytes (width x
+// height x the file's channels, alpha included) at most 2^28 (256 MiB), and
+// no more pixels than the format can pack into the file's bytes.
 constexpr int kMaxImageSide = 16384;
-constexpr uint64_t kMaxImagePixels = uint64_t{1} << 28;
+constexpr uint64_t kMaxImageDecodedBytes = uint64_t{1} << 28;
+// Decompression bombs: a JPEG spends at least 2 bits on an 8x8 block (a
+// 1-bit DC code and a 1-bit end-of-block), so at most 256 pixels per byte of
+// file; stb_image fills a truncated JPEG with zeros, so without this bound a
+// 200-byte header declaring 16384 x 16384 decodes 256 M pixels. A PNG's
+// deflate stream expands at most 1032 times, 8 pixels per byte at 1 bit per
+// pixel: at most 8256 pixels per byte. Both bounds below leave a factor of 4.
+constexpr uint64_t kMaxJpegPixelsPerFileByte = 1024;
+constexpr uint64_t kMaxPngPixelsPerFileByte = 32768;
 // Files larger than this are refused unread.
 constexpr uint64_t kMaxImageFileBytes = uint64_t{1} << 30;
 

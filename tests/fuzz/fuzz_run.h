@@ -18,6 +18,10 @@ namespace qrt::fuzz {
 // Activation memory a fuzzed model may ask for: small, so one input costs
 // milliseconds (bigger plans are refused at prepare, which is itself tested).
 constexpr size_t kFuzzMaxArenaBytes = size_t{1} << 20;
+// Work per invoke likewise (qrt_options_set_max_macs): a tiny file can ask for
+// a large window or filter over a small tensor; bigger models are refused at
+// prepare, which the fuzzer then exercises instead of timing out.
+constexpr uint64_t kFuzzMaxMacs = uint64_t{1} << 26;
 
 [[noreturn]] inline void fail(const char* what) {
   std::fprintf(stderr, "fuzz invariant broken: %s (last error: %s)\n", what, qrt_last_error());
@@ -28,6 +32,7 @@ inline void run_model(qrt_model* model, const uint8_t* data, size_t size) {
   qrt_options* options = nullptr;
   if (qrt_options_create(&options) != QRT_OK) fail("qrt_options_create");
   if (qrt_options_set_max_arena_bytes(options, kFuzzMaxArenaBytes) != QRT_OK) fail("set_max_arena_bytes");
+  if (qrt_options_set_max_macs(options, kFuzzMaxMacs) != QRT_OK) fail("set_max_macs");
   qrt_interpreter* interpreter = nullptr;
   if (qrt_interpreter_create(model, options, &interpreter) != QRT_OK) fail("qrt_interpreter_create");
   qrt_options_destroy(options);
@@ -44,6 +49,14 @@ inline void run_model(qrt_model* model, const uint8_t* data, size_t size) {
     size_t inputs = 0, outputs = 0;
     if (qrt_interpreter_get_input_count(interpreter, &inputs) != QRT_OK) fail("get_input_count");
     if (qrt_interpreter_get_output_count(interpreter, &outputs) != QRT_OK) fail("get_output_count");
+    if (outputs > 0) {
+      qrt_tensor_info info;
+      if (qrt_interpreter_get_output_info(interpreter, 0, &info) != QRT_OK) fail("get_output_info");
+      std::vector<uint8_t> bytes(info.byte_size);
+      if (qrt_interpreter_get_output(interpreter, 0, bytes.data(), bytes.size()) != QRT_INVALID_STATE) {
+        fail("get_output before invoke was not refused");
+      }
+    }
     ByteCycle cycle(data, size);
     for (size_t i = 0; i < inputs; ++i) {
       qrt_tensor_info info;

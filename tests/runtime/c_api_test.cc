@@ -2,7 +2,9 @@
 // wrong sizes, out-of-range indices, calls out of order. Each misuse returns
 // a status and leaves a message in qrt_last_error().
 #include <cstring>
+#include <limits>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -153,4 +155,94 @@ TEST_CASE("c api: misuse gets a status and a message", "[c_api]") {
   qrt_model_destroy(nullptr);
   REQUIRE(std::string(qrt_status_name(QRT_INVALID_MODEL)) == "QRT_INVALID_MODEL");
   REQUIRE(std::string(qrt_version()).size() >= 5);
+}
+
+TEST_CASE("c api: get_output before invoke is a state error", "[c_api]") {
+  LoadedModel loaded(qrt::test::reshape_model());
+  qrt_interpreter* interpreter = nullptr;
+  REQUIRE(qrt_interpreter_create(loaded.model, nullptr, &interpreter) == QRT_OK);
+  REQUIRE(qrt_interpreter_prepare(interpreter) == QRT_OK);
+  int8_t buffer[24] = {};
+  require_status(qrt_interpreter_get_output(interpreter, 0, buffer, sizeof(buffer)), QRT_INVALID_STATE,
+                 "no successful qrt_interpreter_invoke yet");
+  // The argument checks come first: a wrong size is still named as such.
+  require_status(qrt_interpreter_get_output(interpreter, 0, buffer, 3), QRT_INVALID_ARGUMENT, "has 24 bytes");
+  // A buffer sized for another dtype (float32: 4 bytes per element) is a wrong size.
+  float as_float[24] = {};
+  require_status(qrt_interpreter_set_input(interpreter, 0, as_float, sizeof(as_float)), QRT_INVALID_ARGUMENT,
+                 "takes 24 bytes, got 96");
+  REQUIRE(qrt_interpreter_set_input(interpreter, 0, buffer, sizeof(buffer)) == QRT_OK);
+  REQUIRE(qrt_interpreter_invoke(interpreter) == QRT_OK);
+  REQUIRE(qrt_interpreter_get_output(interpreter, 0, buffer, sizeof(buffer)) == QRT_OK);
+  REQUIRE(qrt_interpreter_destroy(interpreter) == QRT_OK);
+}
+
+TEST_CASE("c api: double destroy and use after destroy are refused, not freed twice", "[c_api]") {
+  const std::vector<uint8_t> bytes = qrt::test::reshape_model();
+  qrt_model* model = nullptr;
+  REQUIRE(qrt_model_load_buffer(bytes.data(), bytes.size(), &model) == QRT_OK);
+
+  qrt_options* options = nullptr;
+  REQUIRE(qrt_options_create(&options) == QRT_OK);
+  REQUIRE(qrt_options_destroy(options) == QRT_OK);
+  require_status(qrt_options_destroy(options), QRT_INVALID_ARGUMENT, "options is not live");
+  qrt_interpreter* interpreter = nullptr;
+  require_status(qrt_interpreter_create(model, options, &interpreter), QRT_INVALID_ARGUMENT,
+                 "options is not live");
+  REQUIRE(interpreter == nullptr);
+
+  REQUIRE(qrt_interpreter_create(model, nullptr, &interpreter) == QRT_OK);
+  REQUIRE(qrt_interpreter_destroy(interpreter) == QRT_OK);
+  require_status(qrt_interpreter_destroy(interpreter), QRT_INVALID_ARGUMENT, "interpreter is not live");
+  require_status(qrt_interpreter_prepare(interpreter), QRT_INVALID_ARGUMENT, "interpreter is not live");
+  require_status(qrt_interpreter_invoke(interpreter), QRT_INVALID_ARGUMENT, "interpreter is not live");
+
+  // Destroying the model while an interpreter uses it: refused as a state
+  // error, the interpreter keeps working, and the model is freed with it
+  // (ASan's leak check would report it otherwise).
+  REQUIRE(qrt_interpreter_create(model, nullptr, &interpreter) == QRT_OK);
+  REQUIRE(qrt_interpreter_prepare(interpreter) == QRT_OK);
+  require_status(qrt_model_destroy(model), QRT_INVALID_STATE, "1 interpreter(s) still use the model");
+  REQUIRE(qrt_interpreter_invoke(interpreter) == QRT_OK);
+  qrt_interpreter* second = nullptr;
+  require_status(qrt_interpreter_create(model, nullptr, &second), QRT_INVALID_ARGUMENT, "model is not live");
+  REQUIRE(qrt_interpreter_destroy(interpreter) == QRT_OK);
+  require_status(qrt_model_destroy(model), QRT_INVALID_ARGUMENT, "model is not live");
+
+  // A pointer qrt never handed out.
+  int not_a_handle = 0;
+  require_status(qrt_model_destroy(reinterpret_cast<qrt_model*>(&not_a_handle)), QRT_INVALID_ARGUMENT,
+                 "model is not live");
+  REQUIRE(qrt_model_destroy(nullptr) == QRT_OK);
+  REQUIRE(qrt_interpreter_destroy(nullptr) == QRT_OK);
+  REQUIRE(qrt_options_destroy(nullptr) == QRT_OK);
+}
+
+TEST_CASE("c api: float inputs with NaN and infinity quantize to documented values", "[c_api]") {
+  // x float32 [1, 6] -> QUANTIZE (scale 0.5, zero point 3) -> int8 output.
+  // docs/security.md: NaN -> the zero point, +inf -> 127, -inf -> -128.
+  qrt::QfbWriter w;
+  const int x = w.add_tensor("x", qrt::fb::DType::FLOAT32, {1, 6});
+  const int q = w.add_tensor("q", qrt::fb::DType::INT8, {1, 6}, {0.5f}, {3});
+  w.add_op(qrt::fb::OpType::QUANTIZE, {x}, {q}, {}, qrt::fb::RequantRule::FP32, "quantize");
+  w.add_input(x, qrt::fb::DType::FLOAT32);
+  w.add_output(q);
+  LoadedModel loaded(w.serialize());
+  qrt_interpreter* interpreter = nullptr;
+  REQUIRE(qrt_interpreter_create(loaded.model, nullptr, &interpreter) == QRT_OK);
+  REQUIRE(qrt_interpreter_prepare(interpreter) == QRT_OK);
+  const float inf = std::numeric_limits<float>::infinity();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float input[6] = {nan, -nan, inf, -inf, 1.0f, 1e30f};
+  REQUIRE(qrt_interpreter_set_input(interpreter, 0, input, sizeof(input)) == QRT_OK);
+  REQUIRE(qrt_interpreter_invoke(interpreter) == QRT_OK);
+  int8_t output[6] = {};
+  REQUIRE(qrt_interpreter_get_output(interpreter, 0, output, sizeof(output)) == QRT_OK);
+  CHECK(output[0] == 3);
+  CHECK(output[1] == 3);
+  CHECK(output[2] == 127);
+  CHECK(output[3] == -128);
+  CHECK(output[4] == 5);  // 1.0 / 0.5 + 3
+  CHECK(output[5] == 127);
+  REQUIRE(qrt_interpreter_destroy(interpreter) == QRT_OK);
 }

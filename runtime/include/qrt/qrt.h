@@ -107,8 +107,14 @@ QRT_API qrt_status qrt_model_load_buffer(const void* data, size_t size, qrt_mode
  * unchanged until qrt_model_destroy. Weights are read from them directly. */
 QRT_API qrt_status qrt_model_load_buffer_borrowed(const void* data, size_t size,
                                                   qrt_model** model);
-/* Safe on NULL. Destroy every interpreter of the model first. */
-QRT_API void qrt_model_destroy(qrt_model* model);
+/* Safe on NULL (QRT_OK). Destroy every interpreter of the model first: while
+ * interpreters still use it, the call returns QRT_INVALID_STATE and the model
+ * is freed when its last interpreter is destroyed. A handle that is not a
+ * live model (destroyed twice, or never loaded) returns QRT_INVALID_ARGUMENT
+ * and is left alone. Every destroy function checks its handle so, as do
+ * qrt_interpreter_create, _prepare and _invoke (an address that a later
+ * create happened to reuse cannot be told apart). */
+QRT_API qrt_status qrt_model_destroy(qrt_model* model);
 
 /* Metadata; strings stay valid while the model lives ("" when absent). */
 QRT_API qrt_status qrt_model_get_description(const qrt_model* model, const char** text);
@@ -129,6 +135,14 @@ QRT_API qrt_status qrt_options_set_num_threads(qrt_options* options, int32_t num
  * (1 GiB); 0 is an argument error. See docs/security.md for every limit. */
 #define QRT_DEFAULT_MAX_ARENA_BYTES ((size_t)1 << 30)
 QRT_API qrt_status qrt_options_set_max_arena_bytes(qrt_options* options, size_t max_arena_bytes);
+/* The most work one invoke may do: multiply-accumulates of CONV_2D,
+ * DEPTHWISE_CONV_2D and FULLY_CONNECTED plus window reads of the pooling ops,
+ * summed over the model. A model that needs more is refused by
+ * qrt_interpreter_prepare with QRT_UNSUPPORTED and a message naming the
+ * costliest op, before any weight is packed. Default QRT_DEFAULT_MAX_MACS
+ * (2^40, some minutes of one core); 0 is an argument error. */
+#define QRT_DEFAULT_MAX_MACS ((uint64_t)1 << 40)
+QRT_API qrt_status qrt_options_set_max_macs(qrt_options* options, uint64_t max_macs);
 /* Kernel ISA: NULL or "" (the default) for the QRT_ISA environment variable
  * when set, else the best this CPU has; or "reference", "avx2", "avx512vnni"
  * (x86-64), which the CPU must have or prepare fails: never a silent fallback. */
@@ -141,7 +155,8 @@ QRT_API qrt_status qrt_options_set_backend(qrt_options* options, const char* bac
 /* 1: invoke times every op (two clock reads per op) for
  * qrt_interpreter_get_op_profile; 0 (the default): no timing, no cost. */
 QRT_API qrt_status qrt_options_set_profiling(qrt_options* options, int32_t enable);
-QRT_API void qrt_options_destroy(qrt_options* options);
+/* Safe on NULL; a handle that is not live options returns QRT_INVALID_ARGUMENT. */
+QRT_API qrt_status qrt_options_destroy(qrt_options* options);
 
 /* Interpreter ------------------------------------------------------------ */
 
@@ -152,8 +167,9 @@ QRT_API qrt_status qrt_interpreter_create(const qrt_model* model, const qrt_opti
  * plans the arena. Call once, before anything that touches tensor data. */
 QRT_API qrt_status qrt_interpreter_prepare(qrt_interpreter* interpreter);
 QRT_API qrt_status qrt_interpreter_invoke(qrt_interpreter* interpreter);
-/* Safe on NULL. */
-QRT_API void qrt_interpreter_destroy(qrt_interpreter* interpreter);
+/* Safe on NULL; a handle that is not a live interpreter (destroyed twice)
+ * returns QRT_INVALID_ARGUMENT and is left alone. */
+QRT_API qrt_status qrt_interpreter_destroy(qrt_interpreter* interpreter);
 
 QRT_API qrt_status qrt_interpreter_get_input_count(const qrt_interpreter* interpreter,
                                                    size_t* count);
@@ -164,7 +180,11 @@ QRT_API qrt_status qrt_interpreter_get_input_info(const qrt_interpreter* interpr
 QRT_API qrt_status qrt_interpreter_get_output_info(const qrt_interpreter* interpreter,
                                                    size_t index, qrt_tensor_info* info);
 
-/* Copy in or out; `size` must equal the tensor's byte_size. After prepare. */
+/* Copy in or out; `size` must equal the tensor's byte_size (the external
+ * dtype's size times the elements: a buffer of the wrong dtype has the wrong
+ * size). set_input after prepare; get_output after a successful invoke
+ * (QRT_INVALID_STATE before). Float inputs may hold NaN and infinity: the
+ * model's QUANTIZE maps NaN to the zero point and +-inf to 127 / -128. */
 QRT_API qrt_status qrt_interpreter_set_input(qrt_interpreter* interpreter, size_t index,
                                              const void* data, size_t size);
 QRT_API qrt_status qrt_interpreter_get_output(const qrt_interpreter* interpreter, size_t index,

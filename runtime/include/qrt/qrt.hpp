@@ -183,6 +183,11 @@ class Options {
     detail::check(qrt_options_set_max_arena_bytes(handle_, max_arena_bytes), "qrt_options_set_max_arena_bytes");
     return *this;
   }
+  // Work per invoke (qrt_options_set_max_macs); default QRT_DEFAULT_MAX_MACS.
+  Options& set_max_macs(uint64_t max_macs) {
+    detail::check(qrt_options_set_max_macs(handle_, max_macs), "qrt_options_set_max_macs");
+    return *this;
+  }
   Options& set_num_threads(int32_t num_threads) {
     detail::check(qrt_options_set_num_threads(handle_, num_threads),
                   "qrt_options_set_num_threads");
