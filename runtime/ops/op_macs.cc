@@ -16,6 +16,7 @@ uint64_t op_macs(const Model& model, const OpDesc& op) {
       if (w.size() != 4) return 0;
       return outputs * static_cast<uint64_t>(w[1]) * static_cast<uint64_t>(w[2]);
     case fb::OpType::FULLY_CONNECTED:  // [N, K]
+    case fb::OpType::DYNAMIC_FULLY_CONNECTED:
       if (w.size() != 2) return 0;
       return outputs * static_cast<uint64_t>(w[1]);
     default:
