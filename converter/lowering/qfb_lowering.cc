@@ -12,6 +12,7 @@ const std::map<std::string, Emitter>& emitters() {
       {"Conv", emit_conv},
       {"Gemm", emit_fully_connected},
       {"MatMul", emit_fully_connected},
+      {"DynamicFullyConnected", emit_dynamic_fully_connected},  // dynamic quantization
       {"MaxPool", emit_pool},
       {"AveragePool", emit_pool},
       {"GlobalAveragePool", emit_global_average_pool},
