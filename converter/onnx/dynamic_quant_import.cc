@@ -184,9 +184,7 @@ bool rewrite_matmul_integer(IrGraph& g, const Readers& r, size_t i, std::vector<
       (*erase)[add] = true;
     }
   }
-  (*erase)[cast] = (*erase)[mul] = true;
-  const auto readers = r.nodes.find(scale_product);
-  if (!r.outputs.count(scale_product) && readers != r.nodes.end() && readers->second.size() == 1) (*erase)[p] = true;
+  (*erase)[cast] = (*erase)[mul] = true;  // the scale product's Mul and the DynamicQuantizeLinear go when unread
   g.nodes[i] = dynamic_node(g, m, dql.inputs.at(0), std::move(weights), bias, output, &g);
   return true;
 }
@@ -287,15 +285,20 @@ int import_dynamic_quantization(IrGraph& graph, std::vector<std::string>* notes)
     graph.nodes = std::move(kept);
   }
   if (made == 0) return 0;
-  // A DynamicQuantizeLinear whose outputs nothing reads any more goes too.
-  const Readers readers(graph);
-  std::vector<IrNode> kept;
-  for (IrNode& n : graph.nodes) {
-    bool read = !is_default(n, "DynamicQuantizeLinear");
-    for (const std::string& out : n.outputs) read = read || readers.nodes.count(out) || readers.outputs.count(out);
-    if (read) kept.push_back(std::move(n));
+  // What the patterns left unread (the input scales' Mul, shared by several
+  // MatMulIntegers, then the DynamicQuantizeLinear) goes, last reader first.
+  for (bool removed = true; removed;) {
+    removed = false;
+    const Readers readers(graph);
+    std::vector<IrNode> kept;
+    for (IrNode& n : graph.nodes) {
+      bool read = !is_default(n, "DynamicQuantizeLinear") && !is_default(n, "Mul");
+      for (const std::string& out : n.outputs) read = read || readers.nodes.count(out) || readers.outputs.count(out);
+      removed = removed || !read;
+      if (read) kept.push_back(std::move(n));
+    }
+    graph.nodes = std::move(kept);
   }
-  graph.nodes = std::move(kept);
   remove_dead_values(graph);
   mark_float_nodes(graph);
   notes->push_back("dynamic quantization: " + std::to_string(made) +

@@ -320,3 +320,71 @@ TEST_CASE("qconvert --dynamic on a float MatMul -> Relu model: int8 weights, wit
 
 }  // namespace
 }  // namespace qrt::convert
+
+namespace qrt::convert {
+namespace {
+
+TEST_CASE("ONNX dynamic quantization: asymmetric uint8 weights are re-quantized, with a note", "[dynamic]") {
+  Weights w = make_weights(true, true, 21);
+  for (int& z : w.zp) z = 90;  // q - 90 spans [-90, 165]: no exact int8 form
+  const std::vector<uint8_t> onnx = matmul_integer_model(w);
+  ImportSummary summary;
+  const std::vector<uint8_t> qfb = import_onnx(onnx.data(), onnx.size(), ImportOptions{}, OnnxLoadOptions{}, &summary);
+  bool noted = false;
+  for (const std::string& note : summary.notes) noted = noted || note.find("re-quantized") != std::string::npos;
+  CHECK(noted);
+  REQUIRE(summary.op_counts.count("DYNAMIC_FULLY_CONNECTED"));
+  const std::vector<float> x = input_values(4);
+  const std::vector<float> want = onnx_oracle(x, w), got = run(qfb, x);
+  REQUIRE(got.size() == want.size());
+  float x_peak = 0.0f;
+  for (float v : x) x_peak = std::max(x_peak, std::fabs(v));
+  for (int n = 0; n < kUnits; ++n) {
+    // Each weight moves by at most half its new scale (max |real weight| / 127 / 2).
+    double peak = 0.0;
+    for (int k = 0; k < kDepth; ++k) peak = std::max(peak, std::fabs((w.q[k * kUnits + n] - 90) * double{w.scale[n]}));
+    const double bound = kDepth * (peak / 254.0) * (x_peak + 4.0 / 255.0) + 1e-4;
+    for (int b = 0; b < kBatch; ++b) REQUIRE(std::fabs(got[b * kUnits + n] - want[b * kUnits + n]) <= bound);
+  }
+}
+
+TEST_CASE("ONNX dynamic quantization: one DynamicQuantizeLinear shared by two MatMulIntegers", "[dynamic]") {
+  const Weights w = make_weights(false, false, 31);
+  onnx::GraphProto* g;
+  onnx::ModelProto m = model_frame(&g);
+  add_value(g->add_output(), "y2", {kBatch, kUnits});
+  add_weights(g, w);
+  onnx::AttributeProto to_float;
+  to_float.set_name("to");
+  to_float.set_type(onnx::AttributeProto::INT);
+  to_float.set_i(onnx::TensorProto::FLOAT);
+  add_node(g, "DynamicQuantizeLinear", "x_quant", {"x"}, {"x_q", "x_scale", "x_zp"});
+  add_node(g, "Mul", "scales", {"B_scale", "x_scale"}, {"scale"});  // operands in the other order
+  for (const std::string s : {"1", "2"}) {
+    add_node(g, "MatMulInteger", "matmul" + s, {"x_q", "B", "x_zp", "B_zp"}, {"acc" + s});
+    add_node(g, "Cast", "cast" + s, {"acc" + s}, {"acc_f" + s})->add_attribute()->CopyFrom(to_float);
+  }
+  add_node(g, "Mul", "dequant1", {"acc_f1", "scale"}, {"mm"});
+  add_node(g, "Add", "add_bias", {"bias", "mm"}, {"y"});
+  add_node(g, "Mul", "dequant2", {"scale", "acc_f2"}, {"y2"});
+  const std::vector<uint8_t> onnx = serialize(m);
+  ImportSummary summary;
+  const std::vector<uint8_t> qfb = import_onnx(onnx.data(), onnx.size(), ImportOptions{}, OnnxLoadOptions{}, &summary);
+  REQUIRE(summary.op_counts == std::map<std::string, int>{{"DYNAMIC_FULLY_CONNECTED", 2}});
+  const std::vector<float> x = input_values(6);
+  std::vector<uint8_t> bytes(x.size() * sizeof(float));
+  std::memcpy(bytes.data(), x.data(), bytes.size());
+  const std::vector<std::vector<uint8_t>> outs = onnx_test::run_qfb(qfb, {bytes});
+  REQUIRE(outs.size() == 2);
+  std::vector<float> y1(kBatch * kUnits), y2(kBatch * kUnits);
+  std::memcpy(y1.data(), outs[0].data(), outs[0].size());
+  std::memcpy(y2.data(), outs[1].data(), outs[1].size());
+  REQUIRE(y1 == onnx_oracle(x, w));
+  Weights no_bias = w;
+  for (float& b : no_bias.bias) b = 0.0f;
+  const std::vector<float> want2 = onnx_oracle(x, no_bias);  // acc * scale + 0 is acc * scale exactly
+  REQUIRE(y2 == want2);
+}
+
+}  // namespace
+}  // namespace qrt::convert
