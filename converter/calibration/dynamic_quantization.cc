@@ -65,6 +65,28 @@ bool rewrite_node(IrGraph* g, size_t index) {
   return true;
 }
 
+// MatMul -> Add (its only reader) of a float32 constant with one value per
+// output column: the constant becomes the node's bias (the op adds it after
+// the scaling, as the Add did).
+bool fuse_bias(IrGraph* g, size_t index, std::vector<bool>* erase) {
+  IrNode& n = g->nodes[index];
+  if (!n.inputs[2].empty()) return false;
+  const int reader = sole_consumer(*g, n.outputs[0]);
+  if (reader < 0) return false;
+  const IrNode& add = g->nodes[reader];
+  if (add.op_type != "Add" || !add.domain.empty() || add.inputs.size() != 2 || add.outputs.size() != 1) return false;
+  const std::string& other = add.inputs[0] == n.outputs[0] ? add.inputs[1] : add.inputs[0];
+  const IrValue* c = g->find(other);
+  const int64_t units = g->find(n.inputs[1])->shape[0];
+  if (!is_float32_constant(c) || c->element_count() != units || c->shape.empty() || c->shape.back() != units) {
+    return false;
+  }
+  n.inputs[2] = other;
+  n.outputs[0] = add.outputs[0];
+  (*erase)[reader] = true;
+  return true;
+}
+
 // node -> Relu (its only reader, float32): the Relu becomes the node's activation.
 bool fuse_relu(IrGraph* g, size_t index, std::vector<bool>* erase) {
   IrNode& n = g->nodes[index];
@@ -100,6 +122,7 @@ IrGraph dynamic_quantize_float_graph(IrGraph graph, std::vector<std::string>* no
       continue;
     }
     ++rewritten;
+    fuse_bias(&g, i, &erase);
     fused += fuse_relu(&g, i, &erase) ? 1 : 0;
   }
   erase_nodes(&g, erase);

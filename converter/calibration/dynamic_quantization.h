@@ -18,8 +18,9 @@
 namespace qrt::convert {
 
 // float form -> quantized form with DynamicFullyConnected nodes
-// (converter/onnx/dynamic_quant_import.h) and every other node float32. A
-// Relu that alone reads a rewritten node's output fuses into it. Throws
+// (converter/onnx/dynamic_quant_import.h) and every other node float32. An
+// Add of a per-column constant after a MatMul becomes its bias, and a Relu
+// that alone reads a rewritten node's output fuses into it. Throws
 // std::runtime_error (FloatExecutorError, QuantizeError) with a message.
 IrGraph dynamic_quantize_float_graph(IrGraph graph, std::vector<std::string>* notes);
 

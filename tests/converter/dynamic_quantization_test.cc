@@ -280,7 +280,7 @@ TEST_CASE("ONNX dynamic quantization: bad weight scales and shapes are refused b
                     Catch::Contains("output columns"));
 }
 
-TEST_CASE("qconvert --dynamic on a float MatMul -> Relu model: int8 weights, within the quantization bound",
+TEST_CASE("qconvert --dynamic on a float MatMul -> Add -> Relu model: one op, within the quantization bound",
           "[dynamic]") {
   onnx::GraphProto* g;
   onnx::ModelProto m = model_frame(&g);
@@ -288,22 +288,25 @@ TEST_CASE("qconvert --dynamic on a float MatMul -> Relu model: int8 weights, wit
   std::uniform_real_distribution<float> d(-1.0f, 1.0f);
   std::vector<float> b(kDepth * kUnits);
   for (float& v : b) v = d(rng);
+  const std::vector<float> bias = {0.5f, -0.25f, 0.0f, 1.0f, -2.0f};
   add_floats(g, "W", {kDepth, kUnits}, b);
+  add_floats(g, "bias", {kUnits}, bias);
   add_node(g, "MatMul", "mm", {"x", "W"}, {"h"});
-  add_node(g, "Relu", "relu", {"h"}, {"y"});
+  add_node(g, "Add", "add", {"bias", "h"}, {"hb"});
+  add_node(g, "Relu", "relu", {"hb"}, {"y"});
   const std::vector<uint8_t> onnx = serialize(m);
   ImportOptions options;
   options.dynamic_quantization = true;
   ImportSummary summary;
   const std::vector<uint8_t> qfb = import_onnx_dynamic(onnx.data(), onnx.size(), options, OnnxLoadOptions{}, &summary);
-  REQUIRE(summary.op_counts == std::map<std::string, int>{{"DYNAMIC_FULLY_CONNECTED", 1}});  // the Relu fused
+  REQUIRE(summary.op_counts == std::map<std::string, int>{{"DYNAMIC_FULLY_CONNECTED", 1}});  // Add and Relu fused
   const std::vector<float> x = input_values(8);
   const std::vector<float> y = run(qfb, x);
   float x_range = 0.0f;
   for (float v : x) x_range = std::max(x_range, std::fabs(v));
   for (int i = 0; i < kBatch; ++i) {
     for (int n = 0; n < kUnits; ++n) {
-      double exact = 0.0, w_peak = 0.0, w_sum = 0.0, x_sum = 0.0;
+      double exact = bias[n], w_peak = 0.0, w_sum = 0.0, x_sum = 0.0;
       for (int k = 0; k < kDepth; ++k) {
         exact += double{x[i * kDepth + k]} * b[k * kUnits + n];
         w_peak = std::max(w_peak, std::fabs(double{b[k * kUnits + n]}));
