@@ -24,6 +24,8 @@ struct ImportOptions {
   bool nhwc_io = false;
   // ONNX float models: static PTQ settings (--calib ...); null or not requested: float models are refused.
   const convert::PtqOptions* ptq = nullptr;
+  // ONNX float models: dynamic quantization (qconvert --dynamic; converter/calibration/dynamic_quantization.h).
+  bool dynamic_quantization = false;
 };
 
 // What was converted, for qconvert's report.

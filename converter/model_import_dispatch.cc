@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "converter/calibration/dynamic_quantization.h"
 #include "converter/calibration/onnx_static_ptq.h"
 #include "converter/onnx/onnx_importer.h"
 #include "converter/tflite/tflite_importer.h"
@@ -23,6 +24,7 @@ std::vector<uint8_t> import_onnx_model(const std::vector<uint8_t>& bytes, const 
                                        ImportSummary* summary) {
   convert::OnnxLoadOptions load;
   load.input_shapes = options.input_shapes;
+  if (options.dynamic_quantization) return import_onnx_dynamic(bytes.data(), bytes.size(), options, load, summary);
   if (options.ptq && options.ptq->requested()) {
     return import_onnx_with_ptq(bytes.data(), bytes.size(), options, load, *options.ptq, summary);
   }

@@ -110,6 +110,8 @@ using Emitter = std::function<void(Context&, const IrNode&)>;
 const std::map<std::string, Emitter>& emitters();
 void emit_conv(Context& c, const IrNode& n);
 void emit_fully_connected(Context& c, const IrNode& n);
+// DynamicFullyConnected (dynamic quantization, lower_dynamic_fully_connected.cc).
+void emit_dynamic_fully_connected(Context& c, const IrNode& n);
 void emit_pool(Context& c, const IrNode& n);
 void emit_global_average_pool(Context& c, const IrNode& n);
 void emit_binary(Context& c, const IrNode& n);

@@ -12,6 +12,7 @@ const std::map<std::string, Emitter>& emitters() {
       {"Conv", emit_conv},
       {"Gemm", emit_fully_connected},
       {"MatMul", emit_fully_connected},
+      {"DynamicFullyConnected", emit_dynamic_fully_connected},  // dynamic quantization
       {"MaxPool", emit_pool},
       {"AveragePool", emit_pool},
       {"GlobalAveragePool", emit_global_average_pool},
@@ -198,7 +199,7 @@ void lower_to_qfb(const IrGraph& graph, const LoweringOptions& options, QfbWrite
   std::string float_nodes;
   size_t float_count = 0;
   for (const IrNode& n : graph.nodes) {
-    if (!is_float_node(graph, n)) continue;
+    if (!is_float_node(graph, n) || n.op_type == "DynamicFullyConnected") continue;  // int8 weights, own op
     if (++float_count <= 8) float_nodes += (float_count > 1 ? ", " : "") + n.name;
   }
   if (float_count) {

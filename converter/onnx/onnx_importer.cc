@@ -1,6 +1,7 @@
 #include "converter/onnx/onnx_importer.h"
 
 #include "converter/lowering/qfb_lowering.h"
+#include "converter/onnx/dynamic_quant_import.h"
 #include "converter/onnx/import_constant_folding.h"
 #include "converter/onnx/qdq_import.h"
 #include "converter/onnx/qoperator_import.h"
@@ -29,6 +30,7 @@ bool onnx_graph_is_quantized(const convert::IrGraph& graph) {
   for (const convert::IrNode& n : graph.nodes) {
     if (convert::is_quantize_node(n) || convert::is_dequantize_node(n) || convert::is_qoperator_node(n)) return true;
     if (n.op_type == "ConvInteger" || n.op_type == "MatMulInteger" || n.op_type == "DynamicQuantizeLinear") return true;
+    if (n.op_type == "DynamicQuantizeMatMul" && n.domain == "com.microsoft") return true;
   }
   return false;
 }
@@ -37,6 +39,7 @@ std::set<std::string> onnx_to_quantized_form(convert::IrGraph& graph, std::vecto
   convert::fold_import_constants(graph);
   convert::import_qoperators(graph);
   convert::fold_qdq(graph, notes);
+  convert::import_dynamic_quantization(graph, notes);  // DynamicQuantizeLinear + MatMulInteger, DynamicQuantizeMatMul
   return convert::convert_uint8_to_int8(graph);
 }
 

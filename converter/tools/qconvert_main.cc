@@ -33,7 +33,7 @@ constexpr const char* kUsage =
     "usage: qconvert MODEL -o OUT.qfb [--description TEXT] [--labels FILE]\n"
     "\n"
     "Converts a quantized TFLite model (.tflite), a quantized ONNX model (.onnx: QDQ or QOperator) or,\n"
-    "with --calib, a float ONNX model (static post-training quantization) into qrt's .qfb format.\n"
+    "with --calib, a float ONNX model (static post-training quantization; or --dynamic) into qrt's .qfb format.\n"
     "\n"
     "  MODEL              the source model; the format is read from its content or extension\n"
     "  -o, --output FILE  the .qfb to write\n"
@@ -47,6 +47,8 @@ constexpr const char* kUsage =
     "  --report-json FILE the same report as JSON\n"
     "  --validate PATH    the report's inputs: .npy batches, images or folders (repeatable;\n"
     "                     default: the calibration data)\n"
+    "  --dynamic          float ONNX: dynamic quantization, no calibration data: Gemm / MatMul weights\n"
+    "                     int8 per channel, activations float32, quantized per inference from their range\n"
     "  --help             this text\n"
     "\n"
     "Exit status: 0 converted, 1 conversion failed, 2 usage error.\n";
@@ -57,6 +59,7 @@ struct Arguments {
   std::vector<std::string> input_shapes;  // NAME=DIMS, as given
   bool nhwc_io = false;
   bool report = false;
+  bool dynamic = false;  // --dynamic
   std::string report_json;
   std::vector<std::string> validate_paths;
   qrt::convert::PtqOptions ptq;  // --calib, --calib-method, --percentile, --per-tensor
@@ -97,6 +100,8 @@ int parse_arguments(int argc, char** argv, Arguments* a) {
       a->input_shapes.push_back(text);
     } else if (arg == "--nhwc-io") {
       a->nhwc_io = true;
+    } else if (arg == "--dynamic") {
+      a->dynamic = true;
     } else if (arg == "--report") {
       a->report = true;
     } else if (arg == "--report-json") {
@@ -123,6 +128,9 @@ int parse_arguments(int argc, char** argv, Arguments* a) {
   if (a->model.empty()) return usage_error("no model given");
   if (a->output.empty()) return usage_error("no output file given (-o OUT.qfb)");
   const bool wants_report = a->report || !a->report_json.empty();
+  if (a->dynamic && (a->ptq.requested() || wants_report)) {
+    return usage_error("--dynamic needs no calibration: it cannot be combined with --calib, --report or --report-json");
+  }
   if (wants_report && !a->ptq.requested()) {
     return usage_error("--report compares a float ONNX model with its int8 conversion: it needs --calib");
   }
@@ -229,6 +237,7 @@ int main(int argc, char** argv) {
   try {
     options.nhwc_io = a.nhwc_io;
     options.ptq = &a.ptq;
+    options.dynamic_quantization = a.dynamic;
     for (const std::string& text : a.input_shapes) {
       const size_t eq = text.rfind('=');
       options.input_shapes[text.substr(0, eq)] = qrt::convert::parse_shape_text(text.substr(eq + 1));

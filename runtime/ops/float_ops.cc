@@ -8,6 +8,7 @@ FloatBuildFn find_float_build(fb::OpType type) {
     case fb::OpType::CONV_2D: return build_conv2d_f32;
     case fb::OpType::DEPTHWISE_CONV_2D: return build_depthwise_conv2d_f32;
     case fb::OpType::FULLY_CONNECTED: return build_fully_connected_f32;
+    case fb::OpType::DYNAMIC_FULLY_CONNECTED: return build_dynamic_fully_connected_f32s8;
     case fb::OpType::ADD:
     case fb::OpType::SUB:
     case fb::OpType::MUL: return build_binary_f32;

@@ -62,6 +62,8 @@ inline float* float_output(uint8_t* const* tensors, int32_t index) { return rein
 Status build_conv2d_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
 Status build_depthwise_conv2d_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
 Status build_fully_connected_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
+// dynamic_fully_connected_op.cc: float32 in and out, int8 weights
+Status build_dynamic_fully_connected_f32s8(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
 // float_elementwise_ops.cc
 Status build_binary_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
 Status build_unary_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);

@@ -31,6 +31,7 @@ uint64_t op_macs(const Model& model, const OpDesc& op) {
       if (w.size() != 4) return 0;
       return saturating_mul(outputs, saturating_mul(dim(w, 1), dim(w, 2)));
     case fb::OpType::FULLY_CONNECTED:  // [N, K]
+    case fb::OpType::DYNAMIC_FULLY_CONNECTED:
       if (w.size() != 2) return 0;
       return saturating_mul(outputs, dim(w, 1));
     default:

@@ -23,6 +23,7 @@
 
 #include "converter/qfb_writer.h"
 #include "kernels/kernel_table.h"
+#include "kernels/reference/dynamic_fully_connected_f32s8.h"
 #include "kernels/reference/unary_lut_builders.h"
 #include "runtime/interpreter.h"
 #include "runtime/model.h"
@@ -886,6 +887,50 @@ void check_dequantize(fb::RequantRule rule, Draw& d) {
   check_against_reference("int8 " + text(shape) + text(in_q) + " -> float32", m, {in}, to_bytes(values));
 }
 
+// ---- DYNAMIC_FULLY_CONNECTED: float32 in and out, int8 weights ----------------
+
+void check_dynamic_fully_connected(fb::RequantRule rule, Draw& d) {
+  const int depth = d.integer(1, 40), units = d.integer(1, 12);
+  Shape in_shape = d.dims(d.integer(1, 3), 1, 4);
+  in_shape.back() = depth;
+  Shape out_shape = in_shape;
+  out_shape.back() = units;
+  const bool per_channel = d.coin(), has_bias = d.coin();
+  const fb::Activation activation = draw_activation(d);
+  std::vector<float> scales(per_channel ? units : 1);
+  for (float& s : scales) s = d.real(0.001f, 0.1f);
+  const Bytes weights = d.s8(static_cast<size_t>(units) * depth);
+  std::vector<float> bias(units), input(element_count(in_shape));
+  for (float& b : bias) b = d.real(-1.0f, 1.0f);
+  for (float& x : input) x = d.real(-4.0f, 6.0f);
+  OneOpModel m;
+  const int in = m.float_input("input", in_shape);
+  const int out = m.float_output(out_shape);
+  const int w = m.writer.add_constant("weights", fb::DType::INT8, {units, depth}, weights, scales,
+                                      std::vector<int32_t>(scales.size(), 0), per_channel ? 0 : -1);
+  std::vector<int32_t> inputs = {in, w};
+  if (has_bias) inputs.push_back(m.writer.add_constant("bias", fb::DType::FLOAT32, {units}, to_bytes(bias)));
+  fb::DynamicFullyConnectedOptionsT o;
+  o.activation = activation;
+  o.keep_dims = in_shape.size() != 2;
+  m.writer.add_op(fb::OpType::DYNAMIC_FULLY_CONNECTED, inputs, {out}, wrap(o), rule, "dynamic_fc");
+
+  reference::DynamicFullyConnectedParams p;
+  p.batch = static_cast<int>(element_count(in_shape) / depth);
+  p.input_depth = depth;
+  p.output_depth = units;
+  p.weight_scales = scales.data();
+  p.weight_scale_count = static_cast<int>(scales.size());
+  p.clamp = reference::activation_range_f32(static_cast<FusedActivation>(activation));
+  std::vector<int8_t> scratch(depth);
+  std::vector<float> expected(element_count(out_shape));
+  reference::dynamic_fully_connected_f32s8(p, input.data(), s8(weights), has_bias ? bias.data() : nullptr,
+                                           scratch.data(), expected.data());
+  check_against_reference("float32 " + text(in_shape) + " x int8 [" + std::to_string(units) + "," +
+                              std::to_string(depth) + "]" + (per_channel ? " per channel" : " per tensor"),
+                          m, {to_bytes(input)}, to_bytes(expected));
+}
+
 // ---- table ops: LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU, RELU, RELU6, GELU -------
 
 void check_table_op(fb::OpType type, fb::RequantRule rule, Draw& d) {
@@ -1012,6 +1057,7 @@ const std::vector<OpCase>& op_cases() {
       {"RELU", with_type(check_table_op, fb::OpType::RELU)},
       {"RELU6", with_type(check_table_op, fb::OpType::RELU6)},
       {"GELU", with_type(check_table_op, fb::OpType::GELU)},
+      {"DYNAMIC_FULLY_CONNECTED", check_dynamic_fully_connected},
   };
   return cases;
 }

@@ -1,0 +1,125 @@
+// DYNAMIC_FULLY_CONNECTED: float32 input and output, int8 symmetric weights
+// with float scales (per output channel or per tensor), optional float32
+// bias; the input is quantized per inference from its own range
+// (kernels/reference/dynamic_fully_connected_f32s8.h). It runs on the float
+// path (float_ops.cc sends it here: its activations are float32).
+//
+// Only the reference kernel exists: the packed int8 GEMMs (gemm_s8.h) end in
+// an int8 requantization epilogue and fold a fixed input zero point into the
+// packed bias, while here the zero point and scale change every run and the
+// result is float.
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "kernels/reference/dynamic_fully_connected_f32s8.h"
+#include "runtime/ops/float_ops.h"
+
+namespace qrt {
+namespace {
+
+class DynamicFullyConnectedOp : public PreparedOp {
+ public:
+  DynamicFullyConnectedOp(reference::DynamicFullyConnectedParams params, const OpDesc& op, const TensorDesc& weights,
+                          const TensorDesc* bias)
+      : params_(params), weights_(reinterpret_cast<const int8_t*>(weights.data)),
+        bias_(bias ? reinterpret_cast<const float*>(bias->data) : nullptr),
+        scales_(weights.quantization.scales), scratch_(static_cast<size_t>(params.input_depth)),
+        input_(op.inputs[0]), output_(op.outputs[0]) {
+    params_.weight_scales = scales_.data();
+  }
+  void run(const RunContext& c) const override {
+    reference::dynamic_fully_connected_f32s8(params_, float_data(c.tensor_data, input_), weights_, bias_,
+                                             scratch_.data(), float_output(c.tensor_data, output_));
+  }
+  std::string kernel_name() const override { return "dynamic_fully_connected_f32s8_reference"; }
+
+ private:
+  reference::DynamicFullyConnectedParams params_;
+  const int8_t* weights_;
+  const float* bias_;
+  std::vector<float> scales_;
+  // One quantized input row; sized at prepare. An interpreter runs one
+  // invocation at a time, so the op may reuse it.
+  mutable std::vector<int8_t> scratch_;
+  int32_t input_, output_;
+};
+
+Status check_weights(const TensorDesc* w) {
+  QRT_RETURN_IF_ERROR(check_required(w, "weights"));
+  const std::string what = "weights " + describe_tensor(*w);
+  if (w->dtype != DType::kInt8) return error(QRT_UNSUPPORTED, what + " must be int8");
+  if (!w->is_constant()) return error(QRT_UNSUPPORTED, what + " must be a constant");
+  QRT_RETURN_IF_ERROR(check_rank(*w, 2, "weights"));
+  if (w->shape[0] < 1 || w->shape[1] < 1) return error(QRT_INVALID_MODEL, what + " is empty");
+  const Quantization& q = w->quantization;
+  if (!q.present()) return error(QRT_INVALID_MODEL, what + " has no quantization (scales)");
+  const bool per_channel = q.scales.size() != 1;
+  if (per_channel && (q.channel_axis != 0 || q.scales.size() != static_cast<size_t>(w->shape[0]))) {
+    return error(QRT_INVALID_MODEL, what + " needs one scale per output channel (axis 0) or one per tensor; has " +
+                                        std::to_string(q.scales.size()) + " along axis " +
+                                        std::to_string(q.channel_axis));
+  }
+  for (size_t i = 0; i < q.scales.size(); ++i) {
+    if (!std::isfinite(q.scales[i]) || !(q.scales[i] > 0.0f)) {
+      return error(QRT_INVALID_MODEL, what + " scale " + std::to_string(i) + " must be finite and positive");
+    }
+    if (i < q.zero_points.size() && q.zero_points[i] != 0) {
+      return error(QRT_UNSUPPORTED, what + " must be symmetric (zero point 0); channel " + std::to_string(i) +
+                                        " has " + std::to_string(q.zero_points[i]));
+    }
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Status build_dynamic_fully_connected_f32s8(const Model& model, const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
+  const fb::DynamicFullyConnectedOptions* o = op.op->options_as_DynamicFullyConnectedOptions();
+  QRT_RETURN_IF_ERROR(check_options(o, "DynamicFullyConnectedOptions"));
+  QRT_RETURN_IF_ERROR(check_fused_activation(static_cast<int>(o->activation())));
+  QRT_RETURN_IF_ERROR(check_counts(op, 2, 3, 1));
+  const TensorDesc* input = op_input(model, op, 0);
+  const TensorDesc* weights = op_input(model, op, 1);
+  const TensorDesc* bias = op_input(model, op, 2);
+  const TensorDesc& output = op_output(model, op, 0);
+  QRT_RETURN_IF_ERROR(check_float_operand(input, "input"));
+  QRT_RETURN_IF_ERROR(check_float_operand(&output, "output"));
+  if (input->is_constant()) return error(QRT_UNSUPPORTED, "input " + describe_tensor(*input) + " is a constant");
+  if (output.is_constant()) return error(QRT_INVALID_MODEL, "output " + describe_tensor(output) + " is a constant");
+  QRT_RETURN_IF_ERROR(check_weights(weights));
+  const int32_t units = weights->shape[0];
+  const int32_t depth = weights->shape[1];
+  if (depth > reference::kDynamicFullyConnectedMaxDepth) {
+    return error(QRT_UNSUPPORTED, "weights " + describe_tensor(*weights) + ": input depth above " +
+                                      std::to_string(reference::kDynamicFullyConnectedMaxDepth) +
+                                      " could overflow the int32 accumulator");
+  }
+  if (input->shape.empty() || input->shape.back() != depth || input->element_count % depth != 0) {
+    return error(QRT_INVALID_MODEL, "input " + describe_tensor(*input) + " must end in the weights' depth " +
+                                        std::to_string(depth));
+  }
+  const size_t batch = input->element_count / depth;
+  if (batch > static_cast<size_t>(INT32_MAX)) return error(QRT_UNSUPPORTED, "input " + describe_tensor(*input) + " is too large");
+  if (output.shape.empty() || output.shape.back() != units || output.element_count != batch * units) {
+    return error(QRT_INVALID_MODEL, "output " + describe_tensor(output) + " should hold " + std::to_string(batch) +
+                                        " rows of " + std::to_string(units));
+  }
+  if (bias != nullptr) {
+    QRT_RETURN_IF_ERROR(check_float_constant(bias, "bias"));
+    if (bias->element_count != static_cast<size_t>(units)) {
+      return error(QRT_INVALID_MODEL, "bias " + describe_tensor(*bias) + " should have " + std::to_string(units) +
+                                          " values");
+    }
+  }
+  reference::DynamicFullyConnectedParams p;
+  p.batch = static_cast<int>(batch);
+  p.input_depth = depth;
+  p.output_depth = units;
+  p.weight_scale_count = static_cast<int>(weights->quantization.scales.size());
+  p.clamp = reference::activation_range_f32(static_cast<FusedActivation>(o->activation()));
+  set_prepared(prepared, std::make_unique<DynamicFullyConnectedOp>(p, op, *weights, bias));
+  return ok_status();
+}
+
+}  // namespace qrt
