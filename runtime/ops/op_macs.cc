@@ -18,6 +18,9 @@ uint64_t op_macs(const Model& model, const OpDesc& op) {
     case fb::OpType::FULLY_CONNECTED:  // [N, K]
       if (w.size() != 2) return 0;
       return outputs * static_cast<uint64_t>(w[1]);
+    case fb::OpType::FULLY_CONNECTED_W4:  // packed [N, ceil(K/2)]: K is the input's last dimension
+      if (op.inputs[0] < 0 || model.tensors()[op.inputs[0]].shape.empty()) return 0;
+      return outputs * static_cast<uint64_t>(model.tensors()[op.inputs[0]].shape.back());
     default:
       return 0;
   }
