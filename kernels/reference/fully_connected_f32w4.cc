@@ -6,6 +6,7 @@ void fully_connected_f32w4(const FullyConnectedF32W4Params& p, const float* inpu
                            const float* scales, const float* bias, float* output) {
   const int groups = p.input_depth / p.group_size;
   const size_t row_bytes = f32w4_row_bytes(p.input_depth);
+  const size_t output_stride = p.output_stride > 0 ? p.output_stride : p.output_depth;
   for (int b = 0; b < p.batch; ++b) {
     const float* x = input + static_cast<size_t>(b) * p.input_depth;
     for (int n = 0; n < p.output_depth; ++n) {
@@ -25,7 +26,7 @@ void fully_connected_f32w4(const FullyConnectedF32W4Params& p, const float* inpu
       for (int j = 0; j < 4; ++j) t[j] = acc[j] + acc[j + 4];
       float r = (t[0] + t[2]) + (t[1] + t[3]);
       if (bias != nullptr) r += bias[n];
-      output[static_cast<size_t>(b) * p.output_depth + n] = p.clamp.apply(r);
+      output[static_cast<size_t>(b) * output_stride + n] = p.clamp.apply(r);
     }
   }
 }

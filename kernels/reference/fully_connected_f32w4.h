@@ -44,6 +44,9 @@ struct FullyConnectedF32W4Params {
   int input_depth = 0;   // K
   int output_depth = 0;  // N
   int group_size = 0;    // G: divides K; K itself means one scale per output channel
+  // Floats between consecutive output rows; 0 means output_depth. A caller
+  // that splits the N outputs over threads runs each slice with the full N.
+  int output_stride = 0;
   ClampF32 clamp;
 };
 

@@ -4,10 +4,13 @@
 // output channel and group of G inputs), optional FLOAT32 bias [N]. The
 // kernel (kernels/reference/fully_connected_f32w4.h, or an ISA's) decodes the
 // weights on the fly, in place from the model: prepare copies nothing.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
 #include <string>
+
+#include <pthreadpool.h>
 
 #include "kernels/kernel_table.h"
 #include "runtime/ops/float_ops.h"
@@ -117,11 +120,42 @@ class FullyConnectedW4Op : public PreparedOp {
         scales_(reinterpret_cast<const float*>(t.scales->data)),
         bias_(t.bias ? reinterpret_cast<const float*>(t.bias->data) : nullptr) {}
   void run(const RunContext& c) const override {
-    kernel_.run(p_, float_data(c.tensor_data, input_), weights_, scales_, bias_, float_output(c.tensor_data, output_));
+    const float* x = float_data(c.tensor_data, input_);
+    float* y = float_output(c.tensor_data, output_);
+    const size_t threads = c.threadpool != nullptr ? pthreadpool_get_threads_count(c.threadpool) : 1;
+    // Each output is computed whole by one call, so any split gives the same bits.
+    const size_t slices = std::min(threads, static_cast<size_t>(p_.output_depth) / kMinOutputsPerSlice);
+    if (slices <= 1) {
+      kernel_.run(p_, x, weights_, scales_, bias_, y);
+      return;
+    }
+    Slices task{this, x, y, slices};
+    pthreadpool_parallelize_1d(c.threadpool, run_slice, &task, slices, 0);
   }
   std::string kernel_name() const override { return kernel_.name; }
 
  private:
+  static constexpr size_t kMinOutputsPerSlice = 16;
+  struct Slices {
+    const FullyConnectedW4Op* op;
+    const float* x;
+    float* y;
+    size_t count;
+  };
+  // Slice i: outputs [N * i / count, N * (i + 1) / count), written into the full-width rows.
+  static void run_slice(void* context, size_t i) {
+    const Slices& t = *static_cast<const Slices*>(context);
+    const FullyConnectedW4Op& op = *t.op;
+    const size_t n = static_cast<size_t>(op.p_.output_depth);
+    const size_t first = n * i / t.count, last = n * (i + 1) / t.count;
+    reference::FullyConnectedF32W4Params p = op.p_;
+    p.output_depth = static_cast<int>(last - first);
+    p.output_stride = op.p_.output_depth;
+    const size_t groups = static_cast<size_t>(op.p_.input_depth / op.p_.group_size);
+    op.kernel_.run(p, t.x, op.weights_ + first * reference::f32w4_row_bytes(op.p_.input_depth),
+                   op.scales_ + first * groups, op.bias_ ? op.bias_ + first : nullptr, t.y + first);
+  }
+
   reference::FullyConnectedF32W4Params p_;
   Kernel<F32W4Fn> kernel_;
   int32_t input_, output_;

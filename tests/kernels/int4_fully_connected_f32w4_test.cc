@@ -103,9 +103,12 @@ std::vector<float> spec_oracle(const W4Case& c) {
   return out;
 }
 
+// The whole output buffer (rows output_stride apart when set; the gaps keep
+// their sentinel, so a write outside the slice shows).
 template <typename Fn>
 std::vector<float> run(Fn* kernel, const W4Case& c) {
-  std::vector<float> out(static_cast<size_t>(c.p.batch) * c.p.output_depth, -12345.0f);
+  const int stride = c.p.output_stride > 0 ? c.p.output_stride : c.p.output_depth;
+  std::vector<float> out(static_cast<size_t>(c.p.batch) * stride, -12345.0f);
   kernel(c.p, c.x.data(), c.packed.data(), c.scales.data(), c.has_bias ? c.bias.data() : nullptr, out.data());
   return out;
 }
@@ -142,6 +145,20 @@ TEST_CASE("int4: reference kernel equals the specification's order bit for bit",
                                : qrt::reference::ClampF32{};
       INFO(c.describe());
       REQUIRE(same_bits(run(qrt::reference::fully_connected_f32w4, c), spec_oracle(c)));
+    }
+  }
+}
+
+TEST_CASE("int4: output_stride leaves the gaps between rows alone", "[int4]") {
+  std::mt19937 rng(9);
+  W4Case c = random_case(rng, 3, 16, 4, 8);
+  const std::vector<float> dense = run(qrt::reference::fully_connected_f32w4, c);
+  c.p.output_stride = 7;
+  const std::vector<float> strided = run(qrt::reference::fully_connected_f32w4, c);
+  for (int b = 0; b < 3; ++b) {
+    for (int o = 0; o < 7; ++o) {
+      const float got = strided[static_cast<size_t>(b) * 7 + o];
+      REQUIRE((o < 4 ? got == dense[static_cast<size_t>(b) * 4 + o] : got == -12345.0f));
     }
   }
 }
@@ -202,6 +219,7 @@ TEST_CASE("int4: x86 kernels equal the reference bit for bit", "[int4]") {
       if (trial % 11 == 0) {
         for (float& s : c.scales) s = trial % 2 ? 1e30f : 1e-30f;  // overflow to inf, underflow to subnormals
       }
+      if (trial % 3 == 0) c.p.output_stride = c.p.output_depth + trial % 5;
       if (trial % 13 == 0) {
         c.x[0] = std::numeric_limits<float>::infinity();
         c.x[c.x.size() / 2] = std::numeric_limits<float>::quiet_NaN();

@@ -37,9 +37,9 @@ fb::OpOptionsUnion options_of(Table t) {
 // One FULLY_CONNECTED_W4 op: x [2, 3, K] -> y [2, 3, N] (keep_dims), every
 // part adjustable before the model is written.
 struct W4Model {
-  int k = 64, n = 5, groups = 2;
+  int k = 64, n, groups = 2;
   std::vector<int32_t> input_shape{2, 3, 64};
-  std::vector<int32_t> output_shape{2, 3, 5};
+  std::vector<int32_t> output_shape;
   std::vector<int32_t> weights_shape;  // default [N, ceil(K/2)]
   std::vector<int32_t> scales_shape;   // default [N, groups]
   fb::DType weights_dtype = fb::DType::INT8, input_dtype = kF32;
@@ -50,7 +50,7 @@ struct W4Model {
   int input_count = 4;
   fb::FullyConnectedOptionsT options;
 
-  W4Model() {
+  explicit W4Model(int outputs = 5) : n(outputs), output_shape{2, 3, outputs} {
     options.keep_dims = true;
     options.activation = fb::Activation::RELU;
     std::mt19937 rng(3);
@@ -141,6 +141,31 @@ TEST_CASE("FULLY_CONNECTED_W4: the interpreter gives the reference kernel's valu
     const float* y = reinterpret_cast<const float*>(interpreter.output_buffer(0));
     REQUIRE(std::memcmp(y, want.data(), want.size() * sizeof(float)) == 0);
   }
+}
+
+TEST_CASE("FULLY_CONNECTED_W4: outputs split over threads give the same bits", "[int4]") {
+  W4Model m(70);
+  std::unique_ptr<Model> model;
+  const Status loaded = load(m, &model);
+  INFO(loaded.message);
+  REQUIRE(loaded.ok());
+  std::vector<float> x(6 * 64);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = std::sin(static_cast<float>(i));
+  std::vector<std::vector<float>> outputs;
+  for (const int threads : {1, 2, 3}) {
+    Interpreter interpreter(*model, InterpreterOptions{threads});
+    REQUIRE(interpreter.prepare().ok());
+    std::memcpy(interpreter.input_buffer(0), x.data(), x.size() * sizeof(float));
+    REQUIRE(interpreter.invoke().ok());
+    const float* y = reinterpret_cast<const float*>(interpreter.output_buffer(0));
+    outputs.emplace_back(y, y + 6 * 70);
+  }
+  reference::FullyConnectedF32W4Params p;
+  p.batch = 6, p.input_depth = 64, p.output_depth = 70, p.group_size = 32;
+  p.clamp = reference::activation_range_f32(FusedActivation::kRelu);
+  std::vector<float> want(6 * 70);
+  reference::fully_connected_f32w4(p, x.data(), m.packed.data(), m.scales.data(), m.bias.data(), want.data());
+  for (const std::vector<float>& got : outputs) REQUIRE(std::memcmp(got.data(), want.data(), want.size() * 4) == 0);
 }
 
 TEST_CASE("FULLY_CONNECTED_W4: without keep_dims, odd K, one scale per channel, no bias", "[int4]") {

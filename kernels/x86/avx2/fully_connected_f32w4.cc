@@ -48,6 +48,7 @@ void f32w4_gemm_minmax_4x8__avx2(const reference::FullyConnectedF32W4Params& p, 
   const int k_total = p.input_depth, g_size = p.group_size;
   const int groups = k_total / g_size;
   const size_t row_bytes = reference::f32w4_row_bytes(k_total);
+  const size_t output_stride = p.output_stride > 0 ? p.output_stride : p.output_depth;
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   for (int b0 = 0; b0 < p.batch; b0 += kRows) {
     const int rows = std::min(kRows, p.batch - b0);
@@ -81,7 +82,7 @@ void f32w4_gemm_minmax_4x8__avx2(const reference::FullyConnectedF32W4Params& p, 
       for (int r = 0; r < rows; ++r) {
         float v = reduce8(acc[r]);
         if (bias != nullptr) v += bias[n];
-        output[static_cast<size_t>(b0 + r) * p.output_depth + n] = p.clamp.apply(v);
+        output[static_cast<size_t>(b0 + r) * output_stride + n] = p.clamp.apply(v);
       }
     }
   }
