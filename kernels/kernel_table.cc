@@ -8,6 +8,9 @@
 #if defined(QRT_HAVE_AVX2_KERNELS) || defined(QRT_HAVE_AVX512VNNI_KERNELS)
 #include "kernels/x86/gemm_s8.h"
 #endif
+#ifdef QRT_HAVE_AVX2_KERNELS
+#include "kernels/x86/avx2/fully_connected_f32w4.h"
+#endif
 #ifdef QRT_HAVE_AVX512VNNI_KERNELS
 #include "kernels/x86/dwconv_s8.h"
 #endif
@@ -47,6 +50,7 @@ KernelTable make_reference_table() {
   t.resize_bilinear = {"resize_bilinear_s8_reference", reference::resize_bilinear_s8};
   t.resize_nearest_neighbor = {"resize_nearest_neighbor_s8_reference", reference::resize_nearest_neighbor_s8};
   t.arg_max = {"arg_max_s8_reference", reference::arg_max_s8};
+  t.fully_connected_f32w4 = {"fully_connected_f32w4_reference", reference::fully_connected_f32w4};
   return t;
 }
 
@@ -69,12 +73,16 @@ void fill_avx512vnni(KernelTable* t) {
   t->dwconv = {"qs8_dwconv_minmax_32c__avx512vnni", x86::qs8_dwconv_minmax_32c__avx512vnni,
                "qs8_dwconv_3x3_minmax_32c__avx512vnni", x86::qs8_dwconv_3x3_minmax_32c__avx512vnni,
                x86::kQs8DwconvChannelTileAvx512};
+#ifdef QRT_HAVE_AVX2_KERNELS  // every AVX-512 CPU has AVX2
+  t->fully_connected_f32w4 = {"f32w4_gemm_minmax_4x8__avx2", x86::f32w4_gemm_minmax_4x8__avx2};
+#endif
 }
 #endif
 #ifdef QRT_HAVE_AVX2_KERNELS
 bool has_avx2() { return cpuinfo_has_x86_avx2(); }
 void fill_avx2(KernelTable* t) {
   t->gemm = {"qs8_gemm_minmax_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2, gemm_pack, x86::qs8_gemm_minmax_4x16c2__avx2};
+  t->fully_connected_f32w4 = {"f32w4_gemm_minmax_4x8__avx2", x86::f32w4_gemm_minmax_4x8__avx2};
 }
 #endif
 #ifdef QRT_HAVE_ARM_NEON_KERNELS

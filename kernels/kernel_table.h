@@ -16,6 +16,7 @@
 #include "kernels/reference/concatenation_s8.h"
 #include "kernels/reference/conv2d_s8.h"
 #include "kernels/reference/depthwise_conv2d_s8.h"
+#include "kernels/reference/fully_connected_f32w4.h"
 #include "kernels/reference/fully_connected_s8.h"
 #include "kernels/reference/lut_s8.h"
 #include "kernels/reference/mean_s8.h"
@@ -104,6 +105,10 @@ struct KernelTable {
   Kernel<void(const reference::ResizeParams&, const int8_t*, int8_t*)> resize_bilinear;
   Kernel<void(const reference::ResizeParams&, const int8_t*, int8_t*)> resize_nearest_neighbor;
   Kernel<void(const reference::ArgMaxParams&, const int8_t*, int32_t*)> arg_max;
+  // FULLY_CONNECTED_W4: float32 activations, packed int4 weights, group scales.
+  Kernel<void(const reference::FullyConnectedF32W4Params&, const float*, const uint8_t*, const float*, const float*,
+              float*)>
+      fully_connected_f32w4;
 };
 
 // The best table for this CPU (QRT_ISA is not consulted). Thread-safe;

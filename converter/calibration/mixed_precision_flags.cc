@@ -13,7 +13,12 @@ const char* const kMixedPrecisionUsage =
     "  --auto-mixed DB    keep layers in float32, worst per-layer SQNR first (--report's, on the\n"
     "                     calibration inputs), until the output SQNR reaches DB\n"
     "  --weights fp16     store the weights of the float32 nodes as float16 (half the bytes;\n"
-    "                     widened to float32 when the model is prepared)\n";
+    "                     widened to float32 when the model is prepared)\n"
+    "  --weights int4     weight-only int4: Gemm / MatMul with constant weights and 1x1 convolutions\n"
+    "                     run in float32 with int4 weights (symmetric, [-7, 7]; an eighth of\n"
+    "                     float32's bytes plus the scales)\n"
+    "  --group G          with --weights int4: one scale per G inputs (32, 64 or 128); default one\n"
+    "                     scale per output channel\n";
 
 int parse_mixed_precision_argument(int argc, char** argv, int* i, QuantizeOptions* options, std::string* error) {
   const std::string arg = argv[*i];
@@ -23,12 +28,27 @@ int parse_mixed_precision_argument(int argc, char** argv, int* i, QuantizeOption
   }
   if (arg == "--weights") {
     const std::string kind = *i + 1 < argc ? argv[*i + 1] : "";
-    if (kind != "fp16") {
-      *error = "--weights takes fp16 (the float32 nodes' weights as float16); got '" + kind + "'";
+    if (kind != "fp16" && kind != "int4") {
+      *error = "--weights takes fp16 (the float32 nodes' weights as float16) or int4 (weight-only int4 for "
+               "Gemm / MatMul); got '" + kind + "'";
+      return -1;
+    }
+    if (options->fp16_weights || options->int4_weights) {
+      *error = "--weights given twice";
       return -1;
     }
     ++*i;
-    options->fp16_weights = true;
+    (kind == "fp16" ? options->fp16_weights : options->int4_weights) = true;
+    return 1;
+  }
+  if (arg == "--group") {
+    const std::string text = *i + 1 < argc ? argv[*i + 1] : "";
+    if (text != "32" && text != "64" && text != "128") {
+      *error = "--group takes 32, 64 or 128 (inputs per int4 scale); got '" + text + "'";
+      return -1;
+    }
+    ++*i;
+    options->int4_group_size = std::atoi(text.c_str());
     return 1;
   }
   if (arg == "--auto-mixed") {

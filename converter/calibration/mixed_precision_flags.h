@@ -1,5 +1,6 @@
 // qconvert's mixed-precision flags: --keep-float NAME[,NAME...],
-// --allow-float-fallback and --weights fp16 (QuantizeOptions, quantize_graph.h). The command
+// --allow-float-fallback, --auto-mixed, --weights fp16|int4 and --group
+// (QuantizeOptions, quantize_graph.h). The command
 // line hands each argument here as it does to parse_ptq_argument.
 #pragma once
 

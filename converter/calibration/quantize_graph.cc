@@ -6,6 +6,7 @@
 #include <limits>
 #include <set>
 
+#include "converter/calibration/int4_weights.h"
 #include "converter/ir/fused_activation.h"
 #include "converter/ir/graph_edit.h"
 
@@ -414,6 +415,11 @@ IrGraph quantize_graph(const IrGraph& float_graph, const QuantizeOptions& option
     for (const IrNode& n : g.nodes) found = found || n.name == name;
     if (!found) throw QuantizeError("--keep-float: the graph has no node named '" + name + "'");
   }
+  std::set<std::string> int4_nodes;  // --weights int4: float32 nodes with int4 weights
+  for (const IrNode& n : g.nodes) {
+    if (options.int4_weights && takes_int4_weights(g, n)) int4_nodes.insert(n.name);
+  }
+  float_nodes.insert(int4_nodes.begin(), int4_nodes.end());
   unfuse_activations(&g, &float_nodes);
   std::vector<std::pair<std::string, std::string>> inputs, outputs;
   split_graph_edges(&g, float_nodes, &inputs, &outputs);
@@ -434,6 +440,7 @@ IrGraph quantize_graph(const IrGraph& float_graph, const QuantizeOptions& option
     IrAttribute marker;
     marker.kind = IrAttribute::Kind::kString;
     if (options.fp16_weights) marker.s = kFloat16Weights;
+    if (int4_nodes.count(n.name)) marker.s = int4_weights_marker(options.int4_group_size);
     n.attributes[kKeepFloatAttribute] = marker;
   }
   for (const auto& e : float_values) {

@@ -49,6 +49,13 @@ struct QuantizeOptions {
   // IEEE half (the runtime widens them at prepare); the attribute value
   // kFloat16Weights on kKeepFloatAttribute says so to the lowering.
   bool fp16_weights = false;
+  // --weights int4 [--group G]: every Gemm / MatMul with a constant float32
+  // matrix B, and every 1x1 Conv, stays float32 with int4 weights
+  // (int4_weights.h: one FULLY_CONNECTED_W4 op); the rest converts as the
+  // other options say.
+  // int4_group_size 0: one scale per output channel.
+  bool int4_weights = false;
+  int int4_group_size = 0;
   // --auto-mixed DB (> 0 when given): read by convert_auto_mixed
   // (auto_mixed_precision.h), which fills keep_float; quantize_graph ignores it.
   double auto_mixed_db = 0.0;

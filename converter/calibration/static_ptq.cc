@@ -19,6 +19,13 @@ IrGraph quantize_float_graph(IrGraph graph, const std::vector<HostTensorMap>& sa
   }
   notes->push_back("static PTQ: " + std::to_string(samples.size()) + " calibration samples, " + method + " ranges, " +
                    (options.quantize.per_tensor_weights ? "per-tensor" : "per-channel") + " int8 weights");
+  if (options.quantize.int4_weights) {  // int4_weights.h
+    notes->push_back("weight-only int4: Gemm / MatMul / 1x1 Conv weights in [-7, 7], " +
+                     (options.quantize.int4_group_size ? "one scale per " + std::to_string(options.quantize.int4_group_size) +
+                                                             " inputs"
+                                                       : std::string("one scale per output channel")) +
+                     "; those layers run in float32");
+  }
   return quantize_graph(graph, options.quantize);
 }
 

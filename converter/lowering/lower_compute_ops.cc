@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "converter/lowering/int4_weight_lowering.h"
 #include "converter/lowering/lowering_context.h"
 #include "converter/lowering/weight_lowering.h"
 #include "converter/lowering/window_geometry.h"
@@ -80,6 +81,7 @@ void emit_conv(Context& c, const IrNode& n) {
     fail(n, "weights must be quantized per output channel (axis 0) or per tensor");
   }
   remove_per_channel_zero_points(lw, n);
+  if (const int g4 = int4_group_size(n); g4 >= 0 && emit_conv_1x1_w4(c, n, x, w, lw, group, g4)) return;
   const int input = c.as_nhwc(x);
   const int weights = add_weights(c, n.inputs[1], lw);
   const int bias = add_bias(c, n, n.inputs.size() > 2 ? n.inputs[2] : "", out_c);
@@ -141,7 +143,10 @@ void emit_fully_connected(Context& c, const IrNode& n) {
   }
   remove_per_channel_zero_points(lw, n);
   const int input = c.as_onnx(n.inputs[0]);
-  const int weights = add_weights(c, n.inputs[1], lw);
+  const int int4_group = int4_group_size(n);  // --weights int4
+  Int4WeightTensors int4;
+  if (int4_group >= 0) int4 = add_int4_weights(c, n, n.inputs[1], lw, int4_group);
+  const int weights = int4_group >= 0 ? int4.weights : add_weights(c, n.inputs[1], lw);
   const int bias = add_bias(c, n, gemm && n.inputs.size() > 2 ? n.inputs[2] : "", units);
   std::vector<int64_t> out_shape(as.begin(), as.end() - 1);
   out_shape.push_back(units);
@@ -149,6 +154,10 @@ void emit_fully_connected(Context& c, const IrNode& n) {
   fb::FullyConnectedOptionsT o;
   o.activation = c.activation_of(n);
   o.keep_dims = as.size() != 2;
+  if (int4_group >= 0) {
+    c.add_op(fb::OpType::FULLY_CONNECTED_W4, {input, weights, int4.scales, bias}, {output}, options_of(o), n.name);
+    return;
+  }
   c.add_op(fb::OpType::FULLY_CONNECTED, {input, weights, bias}, {output}, options_of(o), n.name);
 }
 

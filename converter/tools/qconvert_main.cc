@@ -135,10 +135,11 @@ int parse_arguments(int argc, char** argv, Arguments* a) {
     return usage_error("--report compares a float ONNX model with its int8 conversion: it needs --calib");
   }
   const qrt::convert::QuantizeOptions& q = a->ptq.quantize;
-  if ((!q.keep_float.empty() || q.allow_float_fallback || q.fp16_weights || q.auto_mixed_db > 0) &&
+  if ((!q.keep_float.empty() || q.allow_float_fallback || q.fp16_weights || q.int4_weights || q.auto_mixed_db > 0) &&
       !a->ptq.requested()) {
     return usage_error("--keep-float, --allow-float-fallback and --weights choose precisions in static PTQ: they need --calib");
   }
+  if (q.int4_group_size > 0 && !q.int4_weights) return usage_error("--group is for --weights int4");
   if (!a->validate_paths.empty() && !wants_report) return usage_error("--validate is for --report / --report-json");
   return -1;
 }

@@ -38,7 +38,8 @@ bool is_float_op(const Model& model, const OpDesc& op) {
   switch (op.type) {
     case fb::OpType::QUANTIZE:
     case fb::OpType::DEQUANTIZE:
-    case fb::OpType::RESHAPE: return false;
+    case fb::OpType::RESHAPE:
+    case fb::OpType::FULLY_CONNECTED_W4: return false;  // float32 by definition, with its own glue
     default: break;
   }
   const TensorDesc* input = op_input(model, op, 0);

@@ -15,8 +15,9 @@
 
 namespace qrt {
 
-// True for an op other than QUANTIZE, DEQUANTIZE and RESHAPE (which handle
-// float32 themselves) whose first input or first output is float32.
+// True for an op other than QUANTIZE, DEQUANTIZE, RESHAPE and
+// FULLY_CONNECTED_W4 (which handle float32 themselves) whose first input or
+// first output is float32.
 bool is_float_op(const Model& model, const OpDesc& op);
 
 Status validate_float_op(const Model& model, const OpDesc& op);

@@ -34,6 +34,9 @@ uint64_t op_macs(const Model& model, const OpDesc& op) {
     case fb::OpType::DYNAMIC_FULLY_CONNECTED:
       if (w.size() != 2) return 0;
       return saturating_mul(outputs, dim(w, 1));
+    case fb::OpType::FULLY_CONNECTED_W4:  // packed [N, ceil(K/2)]: K is the input's last dimension
+      if (op.inputs[0] < 0 || model.tensors()[op.inputs[0]].shape.empty()) return 0;
+      return saturating_mul(outputs, static_cast<uint64_t>(model.tensors()[op.inputs[0]].shape.back()));
     default:
       return 0;
   }

@@ -43,6 +43,7 @@ OpEntry find_entry(fb::OpType type) {
     case fb::OpType::RESIZE_NEAREST_NEIGHBOR:
       return {validate_resize_nearest_neighbor, prepare_resize_nearest_neighbor};
     case fb::OpType::ARG_MAX: return {validate_arg_max, prepare_arg_max};
+    case fb::OpType::FULLY_CONNECTED_W4: return {validate_fully_connected_w4, prepare_fully_connected_w4};
     default: return {nullptr, nullptr};
   }
 }

@@ -78,4 +78,8 @@ Status prepare_resize_nearest_neighbor(const Model&, const OpDesc&, const Kernel
 Status validate_arg_max(const Model&, const OpDesc&);
 Status prepare_arg_max(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
 
+// fully_connected_w4_op.cc: weight-only int4 (float32 activations)
+Status validate_fully_connected_w4(const Model&, const OpDesc&);
+Status prepare_fully_connected_w4(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
+
 }  // namespace qrt
