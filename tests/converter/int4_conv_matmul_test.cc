@@ -94,7 +94,7 @@ std::vector<float> run(const std::vector<uint8_t>& qfb, const std::vector<float>
   return y;
 }
 
-TEST_CASE("--weights int4: a 1x1 convolution runs as FULLY_CONNECTED_W4 over the pixels", "[int4]") {
+TEST_CASE("qconvert --weights int4: a 1x1 convolution runs as FULLY_CONNECTED_W4 over the pixels", "[int4]") {
   const std::vector<float> w = normal_values(kO * kC, 21, 0.2f), b = normal_values(kO, 22, 0.5f);
   const std::vector<float> x = normal_values(kC * kH * kW, 23, 1.0f);  // NCHW
   for (const int group : {0, 32}) {
@@ -128,7 +128,7 @@ TEST_CASE("--weights int4: a 1x1 convolution runs as FULLY_CONNECTED_W4 over the
   }
 }
 
-TEST_CASE("--weights int4: a strided 1x1 convolution keeps float32 weights", "[int4]") {
+TEST_CASE("qconvert --weights int4: a strided 1x1 convolution keeps float32 weights", "[int4]") {
   ImportSummary summary;
   convert(conv_model(normal_values(kO * kC, 21, 0.2f), normal_values(kO, 22, 0.5f), 2), 0, &summary);
   CHECK(summary.op_counts.count("FULLY_CONNECTED_W4") == 0);
@@ -138,7 +138,7 @@ TEST_CASE("--weights int4: a strided 1x1 convolution keeps float32 weights", "[i
   CHECK(noted);
 }
 
-TEST_CASE("--weights int4: MatMul with B [K, N] on a rank-3 input", "[int4]") {
+TEST_CASE("qconvert --weights int4: MatMul with B [K, N] on a rank-3 input", "[int4]") {
   constexpr int kK = 96, kN = 5;
   const std::vector<float> bkn = normal_values(kK * kN, 31, 0.3f);
   onnx::ModelProto m;
