@@ -8,7 +8,7 @@
 #if defined(QRT_HAVE_AVX2_KERNELS) || defined(QRT_HAVE_AVX512VNNI_KERNELS)
 #include "kernels/x86/gemm_s8.h"
 #endif
-#ifdef QRT_HAVE_AVX512VNNI_KERNELS
+#if defined(QRT_HAVE_AVX2_KERNELS) || defined(QRT_HAVE_AVX512VNNI_KERNELS)
 #include "kernels/x86/dwconv_s8.h"
 #endif
 #if defined(QRT_HAVE_ARM_NEON_KERNELS) || defined(QRT_HAVE_ARM_NEONDOT_KERNELS) || defined(QRT_HAVE_ARM_I8MM_KERNELS)
@@ -66,6 +66,8 @@ bool has_avx512vnni() {
 void fill_avx512vnni(KernelTable* t) {
   t->gemm = {"qs8_gemm_minmax_8x32c4__avx512vnni", x86::kQs8Gemm8x32c4Avx512vnni, gemm_pack,
              x86::qs8_gemm_minmax_8x32c4__avx512vnni};
+  t->conv = {"qs8_igemm_minmax_8x32c4__avx512vnni", x86::kQs8Gemm8x32c4Avx512vnni, gemm_pack,
+             x86::qs8_igemm_minmax_8x32c4__avx512vnni};
   t->dwconv = {"qs8_dwconv_minmax_32c__avx512vnni", x86::qs8_dwconv_minmax_32c__avx512vnni,
                "qs8_dwconv_3x3_minmax_32c__avx512vnni", x86::qs8_dwconv_3x3_minmax_32c__avx512vnni,
                x86::kQs8DwconvChannelTileAvx512};
@@ -75,6 +77,9 @@ void fill_avx512vnni(KernelTable* t) {
 bool has_avx2() { return cpuinfo_has_x86_avx2(); }
 void fill_avx2(KernelTable* t) {
   t->gemm = {"qs8_gemm_minmax_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2, gemm_pack, x86::qs8_gemm_minmax_4x16c2__avx2};
+  t->conv = {"qs8_igemm_minmax_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2, gemm_pack, x86::qs8_igemm_minmax_4x16c2__avx2};
+  t->dwconv = {"qs8_dwconv_minmax_16c__avx2", x86::qs8_dwconv_minmax_16c__avx2, "qs8_dwconv_3x3_minmax_16c__avx2",
+               x86::qs8_dwconv_3x3_minmax_16c__avx2, x86::kQs8DwconvChannelTileAvx2};
 }
 #endif
 #ifdef QRT_HAVE_ARM_NEON_KERNELS

@@ -20,7 +20,8 @@ namespace {
 
 // input [2,6,5,13] -> CONV_2D 1x1 per-channel 13->20, ReLU
 //   -> CONV_2D 1x1 per-tensor weights (zero point 5) 20->9
-//   -> CONV_2D 3x3 SAME 9->4 (stays on the reference kernel)
+//   -> CONV_2D 3x3 SAME 9->4 (IGEMM)
+//   -> CONV_2D 5x5 SAME per-tensor weights (zero point -7) 4->4 (IGEMM)
 //   -> FULLY_CONNECTED per-tensor (zero point -3) over rows of 4: [60,4] -> [60,7]
 //   -> FULLY_CONNECTED per-channel 7->33 -> output [60,33].
 std::vector<uint8_t> gemm_model(fb::RequantRule rule) {
@@ -28,7 +29,7 @@ std::vector<uint8_t> gemm_model(fb::RequantRule rule) {
   QfbWriter w;
   const int in = w.add_tensor("input", fb::DType::INT8, {2, 6, 5, 13}, {0.03f}, {-128});
   auto conv = [&](int input, int in_c, int out_c, int kernel, bool per_channel, int32_t weight_zp, float out_scale,
-                  int32_t out_zp, fb::Activation activation, const std::string& name) {
+                  int32_t out_zp, fb::Activation activation, const std::string& name, int dilation = 1) {
     std::vector<float> scales(per_channel ? out_c : 1);
     for (size_t c = 0; c < scales.size(); ++c) scales[c] = 0.002f * static_cast<float>(c % 5 + 1);
     const int weights = w.add_constant(name + "/w", fb::DType::INT8, {out_c, kernel, kernel, in_c},
@@ -39,6 +40,7 @@ std::vector<uint8_t> gemm_model(fb::RequantRule rule) {
     fb::Conv2DOptionsT o;
     o.padding = fb::Padding::SAME;
     o.stride_h = o.stride_w = 1;
+    o.dilation_h = dilation;
     o.activation = activation;
     fb::OpOptionsUnion options;
     options.Set(o);
@@ -62,7 +64,8 @@ std::vector<uint8_t> gemm_model(fb::RequantRule rule) {
     w.add_op(fb::OpType::FULLY_CONNECTED, {input, weights, bias}, {out}, std::move(options), rule, name);
     return out;
   };
-  const int f1 = fc(c3, 4, 7, false, -3, 0.04f, -10, "fc1");
+  const int c4 = conv(c3, 4, 4, 5, false, -7, 0.12f, 1, fb::Activation::RELU6, "conv5x5", 2);
+  const int f1 = fc(c4, 4, 7, false, -3, 0.04f, -10, "fc1");
   const int f2 = fc(f1, 7, 33, true, 0, 0.2f, 20, "fc2");
   w.add_input(in);
   w.add_output(f2);
@@ -176,14 +179,22 @@ void check_isa_matches_reference(const char* isa) {
     REQUIRE(forced.status.ok());
     REQUIRE(forced.output == reference.output);
     REQUIRE(reference.kernels[0] == "conv2d_s8_reference");
-    REQUIRE(reference.kernels[3] == "fully_connected_s8_reference");
+    REQUIRE(reference.kernels[2] == "conv2d_s8_reference");
+    REQUIRE(reference.kernels[4] == "fully_connected_s8_reference");
     const std::string gemm = table->gemm.run ? table->gemm.name : "";
     if (!gemm.empty()) {
       REQUIRE(forced.kernels[0] == gemm);
       REQUIRE(forced.kernels[1] == gemm);
-      REQUIRE(forced.kernels[2] == "conv2d_s8_reference");  // 3x3: not a GEMM yet
-      REQUIRE(forced.kernels[3] == gemm);
       REQUIRE(forced.kernels[4] == gemm);
+      REQUIRE(forced.kernels[5] == gemm);
+    }
+    if (table->conv.run != nullptr) {
+      REQUIRE(forced.kernels[2] == table->conv.name);
+      REQUIRE(forced.kernels[3] == table->conv.name);
+      // Split over two threads, the bytes stay the same.
+      const Result two = run(*model, isa, 2);
+      REQUIRE(two.status.ok());
+      REQUIRE(two.output == reference.output);
     }
   }
 }
