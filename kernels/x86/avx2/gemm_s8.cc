@@ -130,23 +130,23 @@ const TileFn* tiles_for(const GemmRunParams& p) {
                                                     : kTiles<Mode::kFixedPointDouble>;
 }
 
-// Widens n int8 values to int16 at dst and adds them to *sum (8 int32
-// partial sums; |sum| <= 128 K stays far inside int32 for the K the loader
-// admits).
+// Widens n int8 values to int16 at dst and, when sum is not null, adds them
+// to *sum (8 int32 partial sums; |sum| <= 128 K stays far inside int32 for
+// the K the loader admits; only a per-tensor filter zero point needs them).
 inline void copy_widened(const int8_t* src, size_t n, int16_t* dst, __m256i* sum) {
   const __m256i ones = _mm256_set1_epi16(1);
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
     const __m256i v = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), v);
-    *sum = _mm256_add_epi32(*sum, _mm256_madd_epi16(v, ones));
+    if (sum != nullptr) *sum = _mm256_add_epi32(*sum, _mm256_madd_epi16(v, ones));
   }
   int32_t tail = 0;
   for (; i < n; ++i) {
     dst[i] = src[i];
     tail += src[i];
   }
-  *sum = _mm256_add_epi32(*sum, _mm256_setr_epi32(tail, 0, 0, 0, 0, 0, 0, 0));
+  if (sum != nullptr) *sum = _mm256_add_epi32(*sum, _mm256_setr_epi32(tail, 0, 0, 0, 0, 0, 0, 0));
 }
 
 // The panel row's correction -filter_zero_point * sum_k A, modulo 2^32.
@@ -158,9 +158,9 @@ inline int32_t row_correction(__m256i sum, int32_t filter_zero_point) {
   return static_cast<int32_t>(0u - static_cast<uint32_t>(filter_zero_point) * total);
 }
 
-// The shared driver: for each MR-row panel, `gather(row, dst)` packs row
-// `row` of A (K values widened to int16, returning their sum vector), then
-// the tiles run over every column tile.
+// The shared driver: for each MR-row panel, `gather(row, dst, sum)` packs
+// row `row` of A (K values widened to int16, their sums added to *sum when
+// sum is not null), then the tiles run over every column tile.
 template <typename Gather>
 void run_panels(const GemmRunParams& p, const void* packed, const Gather& gather, void* scratch, int8_t* c) {
   const GemmLayout& layout = kQs8Gemm4x16c2Avx2;
@@ -175,7 +175,8 @@ void run_panels(const GemmRunParams& p, const void* packed, const Gather& gather
     const int rows = static_cast<int>(std::min<size_t>(kMr, p.m - m0));
     for (int r = 0; r < rows; ++r) {
       int16_t* dst = panel + r * kp;
-      const __m256i sum = gather(m0 + r, dst);
+      __m256i sum = _mm256_setzero_si256();
+      gather(m0 + r, dst, p.filter_zero_point != 0 ? &sum : nullptr);
       for (size_t i = k; i < kp; ++i) dst[i] = 0;
       corrections[r] = row_correction(sum, p.filter_zero_point);
     }
@@ -194,29 +195,33 @@ void qs8_gemm_minmax_4x16c2__avx2(const GemmRunParams& p, const int8_t* a, const
                                   int8_t* c) {
   const size_t k = static_cast<size_t>(p.k);
   run_panels(
-      p, packed,
-      [&](size_t row, int16_t* dst) {
-        __m256i sum = _mm256_setzero_si256();
-        copy_widened(a + row * p.a_stride, k, dst, &sum);
-        return sum;
-      },
+      p, packed, [&](size_t row, int16_t* dst, __m256i* sum) { copy_widened(a + row * p.a_stride, k, dst, sum); },
       scratch, c);
 }
 
 void qs8_igemm_minmax_4x16c2__avx2(const IgemmRunParams& p, const int8_t* input, const void* packed, void* scratch,
                                    int8_t* c) {
   const size_t channels = static_cast<size_t>(p.channels);
-  const size_t taps = static_cast<size_t>(p.taps);
+  const int taps = p.taps;
   run_panels(
       p.gemm, packed,
-      [&](size_t row, int16_t* dst) {
-        __m256i sum = _mm256_setzero_si256();
-        const int32_t* offsets = p.offsets + row * taps;
-        for (size_t t = 0; t < taps; ++t) {
-          const int8_t* src = offsets[t] < 0 ? p.zero_row : input + offsets[t];
-          copy_widened(src, channels, dst + t * channels, &sum);
+      [&](size_t row, int16_t* dst, __m256i* sum) {
+        const int32_t* offsets = p.offsets + row * static_cast<size_t>(taps);
+        for (int t = 0; t < taps;) {
+          if (offsets[t] < 0) {
+            copy_widened(p.zero_row, channels, dst, sum);
+            dst += channels;
+            ++t;
+            continue;
+          }
+          // Taps whose pixels are adjacent in memory (a filter row inside
+          // the image, dilation 1) are one copy.
+          int run = 1;
+          while (t + run < taps && offsets[t + run] == offsets[t] + static_cast<int32_t>(run * channels)) ++run;
+          copy_widened(input + offsets[t], run * channels, dst, sum);
+          dst += run * channels;
+          t += run;
         }
-        return sum;
       },
       scratch, c);
 }
