@@ -9,6 +9,7 @@
 #include "kernels/x86/gemm_s8.h"
 #endif
 #if defined(QRT_HAVE_AVX2_KERNELS) || defined(QRT_HAVE_AVX512VNNI_KERNELS)
+#include "kernels/x86/binary_s8.h"
 #include "kernels/x86/dwconv_s8.h"
 #endif
 #if defined(QRT_HAVE_ARM_NEON_KERNELS) || defined(QRT_HAVE_ARM_NEONDOT_KERNELS) || defined(QRT_HAVE_ARM_I8MM_KERNELS)
@@ -71,6 +72,8 @@ void fill_avx512vnni(KernelTable* t) {
   t->dwconv = {"qs8_dwconv_minmax_32c__avx512vnni", x86::qs8_dwconv_minmax_32c__avx512vnni,
                "qs8_dwconv_3x3_minmax_32c__avx512vnni", x86::qs8_dwconv_3x3_minmax_32c__avx512vnni,
                x86::kQs8DwconvChannelTileAvx512};
+  t->vadd = {"qs8_vadd_minmax__avx512vnni", x86::qs8_vadd_minmax__avx512vnni};
+  t->vsub = {"qs8_vsub_minmax__avx512vnni", x86::qs8_vsub_minmax__avx512vnni};
 }
 #endif
 #ifdef QRT_HAVE_AVX2_KERNELS
@@ -80,6 +83,8 @@ void fill_avx2(KernelTable* t) {
   t->conv = {"qs8_igemm_minmax_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2, gemm_pack, x86::qs8_igemm_minmax_4x16c2__avx2};
   t->dwconv = {"qs8_dwconv_minmax_16c__avx2", x86::qs8_dwconv_minmax_16c__avx2, "qs8_dwconv_3x3_minmax_16c__avx2",
                x86::qs8_dwconv_3x3_minmax_16c__avx2, x86::kQs8DwconvChannelTileAvx2};
+  t->vadd = {"qs8_vadd_minmax__avx2", x86::qs8_vadd_minmax__avx2};
+  t->vsub = {"qs8_vsub_minmax__avx2", x86::qs8_vsub_minmax__avx2};
 }
 #endif
 #ifdef QRT_HAVE_ARM_NEON_KERNELS
