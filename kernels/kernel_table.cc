@@ -74,6 +74,7 @@ void fill_avx512vnni(KernelTable* t) {
                x86::kQs8DwconvChannelTileAvx512};
   t->vadd = {"qs8_vadd_minmax__avx512vnni", x86::qs8_vadd_minmax__avx512vnni};
   t->vsub = {"qs8_vsub_minmax__avx512vnni", x86::qs8_vsub_minmax__avx512vnni};
+  t->vmul = {"qs8_vmul_minmax__avx512vnni", x86::qs8_vmul_minmax__avx512vnni};
 }
 #endif
 #ifdef QRT_HAVE_AVX2_KERNELS
@@ -85,6 +86,7 @@ void fill_avx2(KernelTable* t) {
                x86::qs8_dwconv_3x3_minmax_16c__avx2, x86::kQs8DwconvChannelTileAvx2};
   t->vadd = {"qs8_vadd_minmax__avx2", x86::qs8_vadd_minmax__avx2};
   t->vsub = {"qs8_vsub_minmax__avx2", x86::qs8_vsub_minmax__avx2};
+  t->vmul = {"qs8_vmul_minmax__avx2", x86::qs8_vmul_minmax__avx2};
 }
 #endif
 #ifdef QRT_HAVE_ARM_NEON_KERNELS

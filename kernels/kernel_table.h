@@ -103,10 +103,11 @@ struct KernelTable {
       fully_connected;
   Kernel<void(const reference::AddSubS8Params&, const int8_t*, const int8_t*, int8_t*)> add;
   Kernel<void(const reference::AddSubS8Params&, const int8_t*, const int8_t*, int8_t*)> sub;
-  // ADD and SUB of same-shape inputs (no broadcasting); run == nullptr: the
-  // table has none and add / sub run.
+  // ADD, SUB and MUL of same-shape inputs (no broadcasting); run == nullptr:
+  // the table has none and add / sub / mul run.
   Kernel<void(const reference::AddSubS8Params&, const int8_t*, const int8_t*, int8_t*)> vadd;
   Kernel<void(const reference::AddSubS8Params&, const int8_t*, const int8_t*, int8_t*)> vsub;
+  Kernel<void(const reference::MulS8Params&, const int8_t*, const int8_t*, int8_t*)> vmul;
   Kernel<void(const reference::MulS8Params&, const int8_t*, const int8_t*, int8_t*)> mul;
   Kernel<void(const reference::AveragePool2DParams&, const int8_t*, int8_t*)> average_pool2d;
   Kernel<void(const reference::Pool2DParams&, const int8_t*, int8_t*)> max_pool2d;

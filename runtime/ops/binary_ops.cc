@@ -93,7 +93,8 @@ Status prepare_mul(const Model& model, const OpDesc& op, const KernelTable& kern
   QRT_RETURN_IF_ERROR(check_binary(model, op, &s));
   reference::MulS8Params params;
   QRT_RETURN_IF_ERROR(init_mul(op, s, &params));
-  *prepared = make_binary_kernel_op(params, kernels.mul, op);
+  const bool same_shape = params.shapes.input1 == params.shapes.output && params.shapes.input2 == params.shapes.output;
+  *prepared = make_binary_kernel_op(params, same_shape && kernels.vmul.run != nullptr ? kernels.vmul : kernels.mul, op);
   return ok_status();
 }
 

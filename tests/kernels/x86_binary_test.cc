@@ -1,5 +1,5 @@
-// The x86 vector ADD and SUB kernels (same-shape inputs) against
-// reference::add_s8 / sub_s8, byte for byte: random lengths (1, odd, not a
+// The x86 vector ADD, SUB and MUL kernels (same-shape inputs) against
+// reference::add_s8 / sub_s8 / mul_s8, byte for byte: random lengths (1, odd, not a
 // multiple of the vector, long), zero points -128 / 127, input scales equal
 // and far apart, clamps, both requantization rules. Each ISA is reached
 // through the dispatch table and skipped when this CPU (or this build)
@@ -35,6 +35,7 @@ void check_isa(const char* isa, uint32_t seed, int cases) {
   }
   REQUIRE(table->vadd.run != nullptr);
   REQUIRE(table->vsub.run != nullptr);
+  REQUIRE(table->vmul.run != nullptr);
   const qrt::KernelTable* reference = qrt::find_kernel_table("reference", &error);
   REQUIRE(reference != nullptr);
   REQUIRE(reference->vadd.run == nullptr);
@@ -75,6 +76,15 @@ void check_isa(const char* isa, uint32_t seed, int cases) {
       INFO((sub ? "sub" : "add"));
       REQUIRE(actual == expected);
     }
+    qrt::reference::MulS8Params m;
+    const float sm = pick(rng, {so, 1e-4f, 0.5f, 1e-9f});  // multipliers far below and above one
+    if (qrt::reference::init_mul_s8_params(rule, &n, 1, s1, z1, &n, 1, s2, z2, sm, zo, clamp, &m).empty()) {
+      std::vector<int8_t> expected(n), actual(n);
+      qrt::reference::mul_s8(m, a.data(), b.data(), expected.data());
+      table->vmul.run(m, a.data(), b.data(), actual.data());
+      INFO("mul, output scale " << sm);
+      REQUIRE(actual == expected);
+    }
     ++checked;
   }
   REQUIRE(checked > cases / 2);
@@ -82,8 +92,8 @@ void check_isa(const char* isa, uint32_t seed, int cases) {
 
 }  // namespace
 
-TEST_CASE("x86 binary: qs8_vadd / qs8_vsub avx2 equal the reference", "[x86_binary]") { check_isa("avx2", 1, 400); }
+TEST_CASE("x86 binary: qs8_vadd / vsub / vmul avx2 equal the reference", "[x86_binary]") { check_isa("avx2", 1, 400); }
 
-TEST_CASE("x86 binary: qs8_vadd / qs8_vsub avx512vnni equal the reference", "[x86_binary]") {
+TEST_CASE("x86 binary: qs8_vadd / vsub / vmul avx512vnni equal the reference", "[x86_binary]") {
   check_isa("avx512vnni", 2, 400);
 }

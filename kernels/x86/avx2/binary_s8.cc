@@ -1,5 +1,4 @@
-// qs8_vadd_minmax__avx2 and qs8_vsub_minmax__avx2: int8 ADD and SUB of
-// same-shape inputs, 8 values per step as int32 lanes (see
+// qs8_v{add,sub,mul}_minmax__avx2: int8 ADD, SUB and MUL of same-shape inputs, 8 values per step as int32 lanes (see
 // kernels/x86/binary_s8.h). Compiled with -mavx2.
 #include <climits>
 #include <cstddef>
@@ -81,7 +80,37 @@ void add_sub(const reference::AddSubS8Params& p, const int8_t* input1, const int
   }
 }
 
+void mul(const reference::MulS8Params& p, const int8_t* input1, const int8_t* input2, int8_t* output) {
+  const size_t n = element_count(p.shapes);
+  const __m256i z1 = _mm256_set1_epi32(p.input1_zero_point);
+  const __m256i z2 = _mm256_set1_epi32(p.input2_zero_point);
+  const __m256i zo = _mm256_set1_epi32(p.output_zero_point);
+  const bool fixedpoint = p.rule == RequantRule::kFixedPoint;
+  const Rescale ro = rescale(p.output_multiplier);
+  const __m256i lo = _mm256_set1_epi32(p.clamp.min - p.output_zero_point);
+  const __m256i hi = _mm256_set1_epi32(p.clamp.max - p.output_zero_point);
+  const __m256 ratio = _mm256_set1_ps(p.output_scale_ratio);
+  const __m256 lo_f = _mm256_set1_ps(static_cast<float>(p.clamp.min - p.output_zero_point));
+  const __m256 hi_f = _mm256_set1_ps(static_cast<float>(p.clamp.max - p.output_zero_point));
+  for (size_t i = 0; i < n; i += 8) {
+    const size_t count = n - i < 8 ? n - i : 8;
+    const __m256i x1 = _mm256_sub_epi32(load8(input1 + i, count), z1);
+    const __m256i x2 = _mm256_sub_epi32(load8(input2 + i, count), z2);
+    const __m256i product = _mm256_mullo_epi32(x1, x2);
+    const __m256i q = fixedpoint ? requant_fixedpoint(product, ro.multiplier, ro.left, ro.right, ro.mask, lo, hi, zo)
+                                 : requant_fp32(product, ratio, lo_f, hi_f, zo);
+    const __m128i words = _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+    const int64_t bytes = _mm_cvtsi128_si64(_mm_packs_epi16(words, words));
+    std::memcpy(output + i, &bytes, count);
+  }
+}
+
 }  // namespace
+
+void qs8_vmul_minmax__avx2(const reference::MulS8Params& params, const int8_t* input1, const int8_t* input2,
+                           int8_t* output) {
+  mul(params, input1, input2, output);
+}
 
 void qs8_vadd_minmax__avx2(const reference::AddSubS8Params& params, const int8_t* input1, const int8_t* input2,
                            int8_t* output) {

@@ -1,5 +1,4 @@
-// qs8_vadd_minmax__avx512vnni and qs8_vsub_minmax__avx512vnni: int8 ADD and
-// SUB of same-shape inputs, 16 values per step as int32 lanes (see
+// qs8_v{add,sub,mul}_minmax__avx512vnni: int8 ADD, SUB and MUL of same-shape inputs, 16 values per step as int32 lanes (see
 // kernels/x86/binary_s8.h). Compiled with this folder's flags (it needs only
 // AVX-512 F/BW) and dispatched with the avx512vnni table.
 #include <climits>
@@ -72,7 +71,36 @@ void add_sub(const reference::AddSubS8Params& p, const int8_t* input1, const int
   }
 }
 
+void mul(const reference::MulS8Params& p, const int8_t* input1, const int8_t* input2, int8_t* output) {
+  const size_t n = element_count(p.shapes);
+  const __m512i z1 = _mm512_set1_epi32(p.input1_zero_point);
+  const __m512i z2 = _mm512_set1_epi32(p.input2_zero_point);
+  const __m512i zo = _mm512_set1_epi32(p.output_zero_point);
+  const bool fixedpoint = p.rule == RequantRule::kFixedPoint;
+  const Rescale ro = rescale(p.output_multiplier);
+  const __m512i lo = _mm512_set1_epi32(p.clamp.min - p.output_zero_point);
+  const __m512i hi = _mm512_set1_epi32(p.clamp.max - p.output_zero_point);
+  const __m512 ratio = _mm512_set1_ps(p.output_scale_ratio);
+  const __m512 lo_f = _mm512_set1_ps(static_cast<float>(p.clamp.min - p.output_zero_point));
+  const __m512 hi_f = _mm512_set1_ps(static_cast<float>(p.clamp.max - p.output_zero_point));
+  for (size_t i = 0; i < n; i += 16) {
+    const size_t count = n - i < 16 ? n - i : 16;
+    const __mmask16 mask = static_cast<__mmask16>((1u << count) - 1);
+    const __m512i x1 = _mm512_sub_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, input1 + i)), z1);
+    const __m512i x2 = _mm512_sub_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, input2 + i)), z2);
+    const __m512i product = _mm512_mullo_epi32(x1, x2);
+    const __m512i q = fixedpoint ? requant_fixedpoint(product, ro.multiplier, ro.left, ro.right, ro.mask, lo, hi, zo)
+                                 : requant_fp32(product, ratio, lo_f, hi_f, zo);
+    _mm_mask_storeu_epi8(output + i, mask, _mm512_cvtsepi32_epi8(q));
+  }
+}
+
 }  // namespace
+
+void qs8_vmul_minmax__avx512vnni(const reference::MulS8Params& params, const int8_t* input1, const int8_t* input2,
+                                 int8_t* output) {
+  mul(params, input1, input2, output);
+}
 
 void qs8_vadd_minmax__avx512vnni(const reference::AddSubS8Params& params, const int8_t* input1,
                                  const int8_t* input2, int8_t* output) {
