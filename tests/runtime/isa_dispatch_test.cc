@@ -131,6 +131,37 @@ std::vector<uint8_t> depthwise_model(fb::RequantRule rule) {
   return w.serialize();
 }
 
+// input [2,5,7,19] + constant [2,5,7,19] (ADD, ReLU) -> MUL by the input
+//   -> SUB the sum -> ADD a constant [19] (broadcast: the reference kernel).
+std::vector<uint8_t> elementwise_model(fb::RequantRule rule) {
+  std::mt19937 rng(9);
+  QfbWriter w;
+  const std::vector<int32_t> shape = {2, 5, 7, 19};
+  const int in = w.add_tensor("input", fb::DType::INT8, shape, {0.03f}, {-7});
+  const int c = w.add_constant("c", fb::DType::INT8, shape, test::random_int8_bytes(2 * 5 * 7 * 19, rng, -128, 127),
+                               {0.05f}, {127});
+  const int row = w.add_constant("row", fb::DType::INT8, {19}, test::random_int8_bytes(19, rng, -128, 127), {0.02f},
+                                 {-128});
+  const int sum = w.add_tensor("sum", fb::DType::INT8, shape, {0.07f}, {-128});
+  const int product = w.add_tensor("product", fb::DType::INT8, shape, {0.09f}, {4});
+  const int diff = w.add_tensor("diff", fb::DType::INT8, shape, {0.11f}, {-3});
+  const int out = w.add_tensor("out", fb::DType::INT8, shape, {0.1f}, {0});
+  auto binary = [&](fb::OpType type, int a, int b, int y, fb::Activation activation, const char* name) {
+    fb::BinaryOptionsT o;
+    o.activation = activation;
+    fb::OpOptionsUnion options;
+    options.Set(o);
+    w.add_op(type, {a, b}, {y}, std::move(options), rule, name);
+  };
+  binary(fb::OpType::ADD, in, c, sum, fb::Activation::RELU, "add");
+  binary(fb::OpType::MUL, sum, in, product, fb::Activation::NONE, "mul");
+  binary(fb::OpType::SUB, product, sum, diff, fb::Activation::NONE, "sub");
+  binary(fb::OpType::ADD, diff, row, out, fb::Activation::NONE, "add_row");
+  w.add_input(in);
+  w.add_output(out);
+  return w.serialize();
+}
+
 struct Result {
   Status status;
   std::vector<int8_t> output;
@@ -223,6 +254,30 @@ class ScopedEnv {
 };
 
 }  // namespace
+
+TEST_CASE("isa dispatch: x86 vector ADD / MUL / SUB give the reference bytes", "[isa]") {
+  int ran = 0;
+  std::string why;
+  for (const char* isa : {"avx512vnni", "avx2"}) {
+    const KernelTable* table = find_kernel_table(isa, &why);
+    if (table == nullptr) continue;
+    ++ran;
+    for (fb::RequantRule rule : {fb::RequantRule::FIXEDPOINT, fb::RequantRule::FP32}) {
+      std::unique_ptr<Model> model = load(elementwise_model(rule));
+      const Result reference = run(*model, "reference");
+      const Result forced = run(*model, isa);
+      INFO(isa << " rule " << fb::EnumNameRequantRule(rule) << ": " << forced.status.message);
+      REQUIRE(reference.status.ok());
+      REQUIRE(forced.status.ok());
+      REQUIRE(forced.output == reference.output);
+      REQUIRE(forced.kernels[0] == table->vadd.name);
+      REQUIRE(forced.kernels[1] == table->vmul.name);
+      REQUIRE(forced.kernels[2] == table->vsub.name);
+      REQUIRE(forced.kernels[3] == std::string("add_s8_reference"));  // broadcast
+    }
+  }
+  if (ran == 0) WARN("skipped: " << why);
+}
 
 TEST_CASE("isa dispatch: avx2 gives the reference bytes", "[isa]") { check_isa_matches_reference("avx2"); }
 
