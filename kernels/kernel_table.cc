@@ -11,7 +11,8 @@
 #ifdef QRT_HAVE_AVX2_KERNELS
 #include "kernels/x86/avx2/fully_connected_f32w4.h"
 #endif
-#ifdef QRT_HAVE_AVX512VNNI_KERNELS
+#if defined(QRT_HAVE_AVX2_KERNELS) || defined(QRT_HAVE_AVX512VNNI_KERNELS)
+#include "kernels/x86/binary_s8.h"
 #include "kernels/x86/dwconv_s8.h"
 #endif
 #if defined(QRT_HAVE_ARM_NEON_KERNELS) || defined(QRT_HAVE_ARM_NEONDOT_KERNELS) || defined(QRT_HAVE_ARM_I8MM_KERNELS)
@@ -70,9 +71,14 @@ bool has_avx512vnni() {
 void fill_avx512vnni(KernelTable* t) {
   t->gemm = {"qs8_gemm_minmax_8x32c4__avx512vnni", x86::kQs8Gemm8x32c4Avx512vnni, gemm_pack,
              x86::qs8_gemm_minmax_8x32c4__avx512vnni};
+  t->conv = {"qs8_igemm_minmax_8x32c4__avx512vnni", x86::kQs8Gemm8x32c4Avx512vnni, gemm_pack,
+             x86::qs8_igemm_minmax_8x32c4__avx512vnni};
   t->dwconv = {"qs8_dwconv_minmax_32c__avx512vnni", x86::qs8_dwconv_minmax_32c__avx512vnni,
                "qs8_dwconv_3x3_minmax_32c__avx512vnni", x86::qs8_dwconv_3x3_minmax_32c__avx512vnni,
                x86::kQs8DwconvChannelTileAvx512};
+  t->vadd = {"qs8_vadd_minmax__avx512vnni", x86::qs8_vadd_minmax__avx512vnni};
+  t->vsub = {"qs8_vsub_minmax__avx512vnni", x86::qs8_vsub_minmax__avx512vnni};
+  t->vmul = {"qs8_vmul_minmax__avx512vnni", x86::qs8_vmul_minmax__avx512vnni};
 #ifdef QRT_HAVE_AVX2_KERNELS  // every AVX-512 CPU has AVX2
   t->fully_connected_f32w4 = {"f32w4_gemm_minmax_4x8__avx2", x86::f32w4_gemm_minmax_4x8__avx2};
 #endif
@@ -83,6 +89,12 @@ bool has_avx2() { return cpuinfo_has_x86_avx2(); }
 void fill_avx2(KernelTable* t) {
   t->gemm = {"qs8_gemm_minmax_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2, gemm_pack, x86::qs8_gemm_minmax_4x16c2__avx2};
   t->fully_connected_f32w4 = {"f32w4_gemm_minmax_4x8__avx2", x86::f32w4_gemm_minmax_4x8__avx2};
+  t->conv = {"qs8_igemm_minmax_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2, gemm_pack, x86::qs8_igemm_minmax_4x16c2__avx2};
+  t->dwconv = {"qs8_dwconv_minmax_16c__avx2", x86::qs8_dwconv_minmax_16c__avx2, "qs8_dwconv_3x3_minmax_16c__avx2",
+               x86::qs8_dwconv_3x3_minmax_16c__avx2, x86::kQs8DwconvChannelTileAvx2};
+  t->vadd = {"qs8_vadd_minmax__avx2", x86::qs8_vadd_minmax__avx2};
+  t->vsub = {"qs8_vsub_minmax__avx2", x86::qs8_vsub_minmax__avx2};
+  t->vmul = {"qs8_vmul_minmax__avx2", x86::qs8_vmul_minmax__avx2};
 }
 #endif
 #ifdef QRT_HAVE_ARM_NEON_KERNELS

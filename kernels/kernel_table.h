@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "kernels/conv_s8.h"
 #include "kernels/dwconv_s8.h"
 #include "kernels/gemm_s8.h"
 
@@ -59,6 +60,20 @@ struct GemmKernel {
   size_t scratch_size(int k) const { return gemm_scratch_size(layout, k); }
 };
 
+// A packed int8 convolution family (indirect GEMM, kernels/conv_s8.h), used
+// by every other ungrouped CONV_2D (any kernel size, stride, dilation and
+// padding). Its weights are packed with the GEMM packing and layout; run ==
+// nullptr: the table has none and those convolutions use the reference.
+struct ConvKernel {
+  const char* name = nullptr;
+  GemmLayout layout;
+  void (*pack)(const GemmLayout& layout, const GemmPackParams& params, void* packed) = nullptr;
+  IgemmRunFn* run = nullptr;
+
+  size_t packed_size(RequantRule rule, int n, int k) const { return gemm_packed_size(layout, rule, n, k); }
+  size_t scratch_size(int k) const { return gemm_scratch_size(layout, k); }
+};
+
 // A packed int8 depthwise family (kernels/dwconv_s8.h), used by
 // DEPTHWISE_CONV_2D with depth multiplier 1 and at most kDwconvMaxTaps taps:
 // a 3x3 kernel (dilation 1, any stride and padding) and a generic one, both
@@ -80,6 +95,7 @@ struct DwconvKernel {
 struct KernelTable {
   const char* isa = "reference";
   GemmKernel gemm;
+  ConvKernel conv;
   DwconvKernel dwconv;
   Kernel<void(const reference::Conv2DParams&, const int8_t*, const int8_t*, const int32_t*, int8_t*)> conv2d;
   Kernel<void(const reference::DepthwiseConv2DParams&, const int8_t*, const int8_t*, const int32_t*, int8_t*)>
@@ -88,6 +104,11 @@ struct KernelTable {
       fully_connected;
   Kernel<void(const reference::AddSubS8Params&, const int8_t*, const int8_t*, int8_t*)> add;
   Kernel<void(const reference::AddSubS8Params&, const int8_t*, const int8_t*, int8_t*)> sub;
+  // ADD, SUB and MUL of same-shape inputs (no broadcasting); run == nullptr:
+  // the table has none and add / sub / mul run.
+  Kernel<void(const reference::AddSubS8Params&, const int8_t*, const int8_t*, int8_t*)> vadd;
+  Kernel<void(const reference::AddSubS8Params&, const int8_t*, const int8_t*, int8_t*)> vsub;
+  Kernel<void(const reference::MulS8Params&, const int8_t*, const int8_t*, int8_t*)> vmul;
   Kernel<void(const reference::MulS8Params&, const int8_t*, const int8_t*, int8_t*)> mul;
   Kernel<void(const reference::AveragePool2DParams&, const int8_t*, int8_t*)> average_pool2d;
   Kernel<void(const reference::Pool2DParams&, const int8_t*, int8_t*)> max_pool2d;

@@ -14,7 +14,7 @@ jobs=$(nproc)
 cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Release -DQRT_BUILD_TESTS=ON -DQRT_WITH_XNNPACK=ON \
   -DQRT_BUILD_BENCHMARKS=ON
 cmake --build build/test -j "$jobs"
-ctest --test-dir build/test --output-on-failure -j "$jobs"
+ctest --test-dir build/test --output-on-failure -j "$jobs" -LE long
 
 # qbench builds always; one short run on the example model keeps it working (CI does no benchmarking).
 "build/test/converter/qrt_make_example" --model build/test/stripes.qfb --input build/test/stripes_input.npy
@@ -25,7 +25,7 @@ build/test/benchmarks/qbench build/test/stripes.qfb --runs 3 --warmup 1 --warmup
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQRT_BUILD_TESTS=ON -DQRT_SANITIZE=ON
 cmake --build build/asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build/asan --output-on-failure -j "$jobs"
+  ctest --test-dir build/asan --output-on-failure -j "$jobs" -LE long
 
 # ThreadSanitizer (docs/security.md): only the thread tests (tests/threads), so
 # only the runtime, the .qfb writer and those tests are built.

@@ -3,6 +3,7 @@
 // with its own flags; only kernel_table.cc calls them, after checking the CPU.
 #pragma once
 
+#include "kernels/conv_s8.h"
 #include "kernels/gemm_s8.h"
 
 namespace qrt::x86 {
@@ -12,11 +13,17 @@ namespace qrt::x86 {
 constexpr GemmLayout kQs8Gemm8x32c4Avx512vnni{8, 32, 4, 128, 1};
 void qs8_gemm_minmax_8x32c4__avx512vnni(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
                                         int8_t* c);
+// The same tiles on a convolution's gathered panels (IGEMM, conv_s8.h); the
+// weights are packed with the GEMM layout above.
+void qs8_igemm_minmax_8x32c4__avx512vnni(const IgemmRunParams& p, const int8_t* input, const void* packed,
+                                         void* scratch, int8_t* c);
 
 // AVX2: 4 rows x 16 columns, K in pairs, A and W widened to int16 (vpmaddwd:
 // exact for every int8 value, unlike vpmaddubsw, which saturates).
 constexpr GemmLayout kQs8Gemm4x16c2Avx2{4, 16, 2, 0, 2};
 void qs8_gemm_minmax_4x16c2__avx2(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
                                   int8_t* c);
+void qs8_igemm_minmax_4x16c2__avx2(const IgemmRunParams& p, const int8_t* input, const void* packed, void* scratch,
+                                   int8_t* c);
 
 }  // namespace qrt::x86

@@ -70,7 +70,13 @@ Status prepare_add_sub(const Model& model, const OpDesc& op, const KernelTable& 
   QRT_RETURN_IF_ERROR(check_binary(model, op, &s));
   reference::AddSubS8Params params;
   QRT_RETURN_IF_ERROR(init_add_sub(op, s, &params));
-  *prepared = make_binary_kernel_op(params, op.type == fb::OpType::ADD ? kernels.add : kernels.sub, op);
+  // Same-shape inputs run the table's vector kernel when it has one.
+  const bool same_shape = params.shapes.input1 == params.shapes.output && params.shapes.input2 == params.shapes.output;
+  const bool add = op.type == fb::OpType::ADD;
+  const auto& vector_kernel = add ? kernels.vadd : kernels.vsub;
+  *prepared = make_binary_kernel_op(params, same_shape && vector_kernel.run != nullptr ? vector_kernel
+                                                                                      : add ? kernels.add : kernels.sub,
+                                    op);
   return ok_status();
 }
 
@@ -87,7 +93,8 @@ Status prepare_mul(const Model& model, const OpDesc& op, const KernelTable& kern
   QRT_RETURN_IF_ERROR(check_binary(model, op, &s));
   reference::MulS8Params params;
   QRT_RETURN_IF_ERROR(init_mul(op, s, &params));
-  *prepared = make_binary_kernel_op(params, kernels.mul, op);
+  const bool same_shape = params.shapes.input1 == params.shapes.output && params.shapes.input2 == params.shapes.output;
+  *prepared = make_binary_kernel_op(params, same_shape && kernels.vmul.run != nullptr ? kernels.vmul : kernels.mul, op);
   return ok_status();
 }
 

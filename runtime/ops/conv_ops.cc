@@ -237,6 +237,80 @@ class PackedGemmOp : public PreparedOp {
   int32_t input_, output_;
 };
 
+// Every other ungrouped CONV_2D on the table's IGEMM kernel (conv_s8.h):
+// weights packed as for the GEMM with K = taps * input channels, and the
+// indirection buffer (input offsets per output pixel and tap) and the padding
+// row of input zero points built here, once.
+class PackedConvOp : public PreparedOp {
+ public:
+  using Buffer = std::unique_ptr<uint8_t[], void (*)(uint8_t*)>;
+
+  static Status make(const ConvKernel& kernel, const reference::Conv2DParams& p, const GemmPackParams& pack,
+                     const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
+    const size_t indirection_bytes = conv_indirection_size(p) * sizeof(int32_t);
+    Buffer packed = allocate(kernel.packed_size(pack.requant.rule, pack.n, pack.k));
+    Buffer scratch = allocate(gemm_scratch_stride(kernel.layout, pack.k));
+    Buffer indirection = allocate(indirection_bytes);
+    Buffer zero_row = allocate(static_cast<size_t>(p.input_channels));
+    if (!packed || !scratch || !indirection || !zero_row) {
+      return error(QRT_OUT_OF_MEMORY, "cannot allocate the packed convolution weights and indirection buffer");
+    }
+    kernel.pack(kernel.layout, pack, packed.get());
+    conv_build_indirection(p, reinterpret_cast<int32_t*>(indirection.get()));
+    std::memset(zero_row.get(), static_cast<uint8_t>(static_cast<int8_t>(p.input_zero_point)),
+                static_cast<size_t>(p.input_channels));
+    IgemmRunParams params;
+    params.gemm = make_gemm_run_params(pack, conv_indirection_size(p) / (p.kernel_height * p.kernel_width), 0,
+                                       static_cast<size_t>(pack.n));
+    params.taps = p.kernel_height * p.kernel_width;
+    params.channels = p.input_channels;
+    params.offsets = reinterpret_cast<const int32_t*>(indirection.get());
+    params.zero_row = reinterpret_cast<const int8_t*>(zero_row.get());
+    prepared->reset(new PackedConvOp(kernel, params, std::move(packed), std::move(scratch), std::move(indirection),
+                                     std::move(zero_row), op));
+    return ok_status();
+  }
+  // One A panel per thread (igemm_run_parallel gives each range its own).
+  Status set_thread_count(size_t threads) override {
+    threads = std::max<size_t>(threads, 1);
+    if (threads == scratch_count_) return ok_status();
+    Buffer scratch = allocate(threads * scratch_stride_);
+    if (!scratch) return error(QRT_OUT_OF_MEMORY, "cannot allocate the per-thread convolution scratch");
+    scratch_ = std::move(scratch);
+    scratch_count_ = threads;
+    return ok_status();
+  }
+  void run(const RunContext& c) const override {
+    igemm_run_parallel(kernel_.run, kernel_.layout, params_, reinterpret_cast<const int8_t*>(c.tensor_data[input_]),
+                       packed_.get(), scratch_.get(), scratch_stride_, scratch_count_,
+                       reinterpret_cast<int8_t*>(c.tensor_data[output_]), c.threadpool);
+  }
+  std::string kernel_name() const override { return kernel_.name; }
+
+ private:
+  static constexpr size_t kAlignment = 64;
+  static void release(uint8_t* p) { ::operator delete[](p, std::align_val_t(kAlignment)); }
+  static Buffer allocate(size_t bytes) {
+    return Buffer(new (std::align_val_t(kAlignment), std::nothrow) uint8_t[std::max<size_t>(bytes, 1)], release);
+  }
+  PackedConvOp(const ConvKernel& kernel, const IgemmRunParams& params, Buffer packed, Buffer scratch,
+               Buffer indirection, Buffer zero_row, const OpDesc& op)
+      : kernel_(kernel), params_(params), packed_(std::move(packed)), scratch_(std::move(scratch)),
+        indirection_(std::move(indirection)), zero_row_(std::move(zero_row)),
+        scratch_stride_(gemm_scratch_stride(kernel.layout, params.gemm.k)), input_(op.inputs[0]),
+        output_(op.outputs[0]) {}
+
+  ConvKernel kernel_;
+  IgemmRunParams params_;  // points into indirection_ and zero_row_
+  Buffer packed_;
+  Buffer scratch_;  // scratch_count_ A panels, scratch_stride_ bytes apart
+  Buffer indirection_;
+  Buffer zero_row_;
+  size_t scratch_stride_;
+  size_t scratch_count_ = 1;
+  int32_t input_, output_;
+};
+
 // DEPTHWISE_CONV_2D (depth multiplier 1) on the table's packed depthwise
 // kernels: the 3x3 one for 3x3 filters without dilation, else the generic
 // one. Weights, bias, zero points and the epilogue are packed once, here;
@@ -487,6 +561,13 @@ Status prepare_conv2d(const Model& model, const OpDesc& op, const KernelTable& k
                               gemm_pack_params(*s.input, *s.weights, s.bias, p.output_channels, p.input_channels,
                                                epilogue.requant),
                               pixels, op, prepared);
+  }
+  // Any other ungrouped convolution is an indirect GEMM with K = taps * input channels.
+  if (p.groups == 1 && kernels.conv.run != nullptr && conv_indirection_fits(p)) {
+    const int k = p.kernel_height * p.kernel_width * p.input_channels;
+    return PackedConvOp::make(kernels.conv, p,
+                              gemm_pack_params(*s.input, *s.weights, s.bias, p.output_channels, k, epilogue.requant),
+                              op, prepared);
   }
   *prepared = make_accumulating_op(p, std::move(epilogue), kernels.conv2d, op, s.bias);
   return ok_status();

@@ -368,3 +368,12 @@ TEST_CASE("gemm_run_parallel gives the same bytes on 1 and 2 threads", "[x86][ge
   }
   if (ran == 0) WARN("skipped: " << why);
 }
+
+// The long sweep (ctest -L long): 10,000 random cases per ISA, half per rule.
+TEST_CASE("qs8_dwconv long: avx512vnni kernels, 10000 random cases", "[x86][dwconv][.long]") {
+  check_isa("avx512vnni", 10000, 111);
+}
+
+TEST_CASE("qs8_dwconv long: avx2 kernels, 10000 random cases", "[x86][dwconv][.long]") {
+  check_isa("avx2", 10000, 112);
+}

@@ -337,3 +337,12 @@ TEST_CASE("x86 gemm: qs8_gemm 8x32c4 avx512vnni corner cases", "[x86_gemm]") { c
 TEST_CASE("x86 gemm: qs8_gemm 8x32c4 avx512vnni equals the 1x1 conv reference", "[x86_gemm]") {
   check_pointwise_conv("avx512vnni");
 }
+
+// The long sweep (ctest -L long): 5,000 random cases per rule and ISA.
+TEST_CASE("x86 gemm long: qs8_gemm 4x16c2 avx2, 5000 random cases per rule", "[x86_gemm][.long]") {
+  check_random_cases("avx2", 101, 5000);
+}
+
+TEST_CASE("x86 gemm long: qs8_gemm 8x32c4 avx512vnni, 5000 random cases per rule", "[x86_gemm][.long]") {
+  check_random_cases("avx512vnni", 102, 5000);
+}

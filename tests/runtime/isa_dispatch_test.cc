@@ -20,7 +20,8 @@ namespace {
 
 // input [2,6,5,13] -> CONV_2D 1x1 per-channel 13->20, ReLU
 //   -> CONV_2D 1x1 per-tensor weights (zero point 5) 20->9
-//   -> CONV_2D 3x3 SAME 9->4 (stays on the reference kernel)
+//   -> CONV_2D 3x3 SAME 9->4 (IGEMM)
+//   -> CONV_2D 5x5 SAME per-tensor weights (zero point -7) 4->4 (IGEMM)
 //   -> FULLY_CONNECTED per-tensor (zero point -3) over rows of 4: [60,4] -> [60,7]
 //   -> FULLY_CONNECTED per-channel 7->33 -> output [60,33].
 std::vector<uint8_t> gemm_model(fb::RequantRule rule) {
@@ -28,7 +29,7 @@ std::vector<uint8_t> gemm_model(fb::RequantRule rule) {
   QfbWriter w;
   const int in = w.add_tensor("input", fb::DType::INT8, {2, 6, 5, 13}, {0.03f}, {-128});
   auto conv = [&](int input, int in_c, int out_c, int kernel, bool per_channel, int32_t weight_zp, float out_scale,
-                  int32_t out_zp, fb::Activation activation, const std::string& name) {
+                  int32_t out_zp, fb::Activation activation, const std::string& name, int dilation = 1) {
     std::vector<float> scales(per_channel ? out_c : 1);
     for (size_t c = 0; c < scales.size(); ++c) scales[c] = 0.002f * static_cast<float>(c % 5 + 1);
     const int weights = w.add_constant(name + "/w", fb::DType::INT8, {out_c, kernel, kernel, in_c},
@@ -39,6 +40,7 @@ std::vector<uint8_t> gemm_model(fb::RequantRule rule) {
     fb::Conv2DOptionsT o;
     o.padding = fb::Padding::SAME;
     o.stride_h = o.stride_w = 1;
+    o.dilation_h = dilation;
     o.activation = activation;
     fb::OpOptionsUnion options;
     options.Set(o);
@@ -62,7 +64,8 @@ std::vector<uint8_t> gemm_model(fb::RequantRule rule) {
     w.add_op(fb::OpType::FULLY_CONNECTED, {input, weights, bias}, {out}, std::move(options), rule, name);
     return out;
   };
-  const int f1 = fc(c3, 4, 7, false, -3, 0.04f, -10, "fc1");
+  const int c4 = conv(c3, 4, 4, 5, false, -7, 0.12f, 1, fb::Activation::RELU6, "conv5x5", 2);
+  const int f1 = fc(c4, 4, 7, false, -3, 0.04f, -10, "fc1");
   const int f2 = fc(f1, 7, 33, true, 0, 0.2f, 20, "fc2");
   w.add_input(in);
   w.add_output(f2);
@@ -128,6 +131,37 @@ std::vector<uint8_t> depthwise_model(fb::RequantRule rule) {
   return w.serialize();
 }
 
+// input [2,5,7,19] + constant [2,5,7,19] (ADD, ReLU) -> MUL by the input
+//   -> SUB the sum -> ADD a constant [19] (broadcast: the reference kernel).
+std::vector<uint8_t> elementwise_model(fb::RequantRule rule) {
+  std::mt19937 rng(9);
+  QfbWriter w;
+  const std::vector<int32_t> shape = {2, 5, 7, 19};
+  const int in = w.add_tensor("input", fb::DType::INT8, shape, {0.03f}, {-7});
+  const int c = w.add_constant("c", fb::DType::INT8, shape, test::random_int8_bytes(2 * 5 * 7 * 19, rng, -128, 127),
+                               {0.05f}, {127});
+  const int row = w.add_constant("row", fb::DType::INT8, {19}, test::random_int8_bytes(19, rng, -128, 127), {0.02f},
+                                 {-128});
+  const int sum = w.add_tensor("sum", fb::DType::INT8, shape, {0.07f}, {-128});
+  const int product = w.add_tensor("product", fb::DType::INT8, shape, {0.09f}, {4});
+  const int diff = w.add_tensor("diff", fb::DType::INT8, shape, {0.11f}, {-3});
+  const int out = w.add_tensor("out", fb::DType::INT8, shape, {0.1f}, {0});
+  auto binary = [&](fb::OpType type, int a, int b, int y, fb::Activation activation, const char* name) {
+    fb::BinaryOptionsT o;
+    o.activation = activation;
+    fb::OpOptionsUnion options;
+    options.Set(o);
+    w.add_op(type, {a, b}, {y}, std::move(options), rule, name);
+  };
+  binary(fb::OpType::ADD, in, c, sum, fb::Activation::RELU, "add");
+  binary(fb::OpType::MUL, sum, in, product, fb::Activation::NONE, "mul");
+  binary(fb::OpType::SUB, product, sum, diff, fb::Activation::NONE, "sub");
+  binary(fb::OpType::ADD, diff, row, out, fb::Activation::NONE, "add_row");
+  w.add_input(in);
+  w.add_output(out);
+  return w.serialize();
+}
+
 struct Result {
   Status status;
   std::vector<int8_t> output;
@@ -176,14 +210,22 @@ void check_isa_matches_reference(const char* isa) {
     REQUIRE(forced.status.ok());
     REQUIRE(forced.output == reference.output);
     REQUIRE(reference.kernels[0] == "conv2d_s8_reference");
-    REQUIRE(reference.kernels[3] == "fully_connected_s8_reference");
+    REQUIRE(reference.kernels[2] == "conv2d_s8_reference");
+    REQUIRE(reference.kernels[4] == "fully_connected_s8_reference");
     const std::string gemm = table->gemm.run ? table->gemm.name : "";
     if (!gemm.empty()) {
       REQUIRE(forced.kernels[0] == gemm);
       REQUIRE(forced.kernels[1] == gemm);
-      REQUIRE(forced.kernels[2] == "conv2d_s8_reference");  // 3x3: not a GEMM yet
-      REQUIRE(forced.kernels[3] == gemm);
       REQUIRE(forced.kernels[4] == gemm);
+      REQUIRE(forced.kernels[5] == gemm);
+    }
+    if (table->conv.run != nullptr) {
+      REQUIRE(forced.kernels[2] == table->conv.name);
+      REQUIRE(forced.kernels[3] == table->conv.name);
+      // Split over two threads, the bytes stay the same.
+      const Result two = run(*model, isa, 2);
+      REQUIRE(two.status.ok());
+      REQUIRE(two.output == reference.output);
     }
   }
 }
@@ -212,6 +254,30 @@ class ScopedEnv {
 };
 
 }  // namespace
+
+TEST_CASE("isa dispatch: x86 vector ADD / MUL / SUB give the reference bytes", "[isa]") {
+  int ran = 0;
+  std::string why;
+  for (const char* isa : {"avx512vnni", "avx2"}) {
+    const KernelTable* table = find_kernel_table(isa, &why);
+    if (table == nullptr) continue;
+    ++ran;
+    for (fb::RequantRule rule : {fb::RequantRule::FIXEDPOINT, fb::RequantRule::FP32}) {
+      std::unique_ptr<Model> model = load(elementwise_model(rule));
+      const Result reference = run(*model, "reference");
+      const Result forced = run(*model, isa);
+      INFO(isa << " rule " << fb::EnumNameRequantRule(rule) << ": " << forced.status.message);
+      REQUIRE(reference.status.ok());
+      REQUIRE(forced.status.ok());
+      REQUIRE(forced.output == reference.output);
+      REQUIRE(forced.kernels[0] == table->vadd.name);
+      REQUIRE(forced.kernels[1] == table->vmul.name);
+      REQUIRE(forced.kernels[2] == table->vsub.name);
+      REQUIRE(forced.kernels[3] == std::string("add_s8_reference"));  // broadcast
+    }
+  }
+  if (ran == 0) WARN("skipped: " << why);
+}
 
 TEST_CASE("isa dispatch: avx2 gives the reference bytes", "[isa]") { check_isa_matches_reference("avx2"); }
 

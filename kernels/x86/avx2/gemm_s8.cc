@@ -1,19 +1,22 @@
-// qs8_gemm_minmax_4x16c2__avx2: int8 GEMM on AVX2. Compiled with -mavx2;
+// qs8_gemm_minmax_4x16c2__avx2: int8 GEMM on AVX2, and
+// qs8_igemm_minmax_4x16c2__avx2, the same tiles on panels gathered through a
+// convolution's indirection buffer (conv_s8.h). Compiled with -mavx2;
 // called only when cpuinfo reports AVX2.
 //
 // A and W are widened to int16 and multiplied in pairs with vpmaddwd, which
 // is exact for every int8 value (vpmaddubsw would saturate on u8 x s8
 // pairs). The driver packs each panel of A rows as int16; the input zero
 // point is folded into the packed bias (gemm_s8.h, input_offset 0).
-#include <immintrin.h>
-
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/x86/avx2/requant_avx2.h"
 #include "kernels/x86/gemm_s8.h"
 
 namespace qrt::x86 {
 namespace {
+
+using namespace avx2;  // the shared epilogues (requant_avx2.h)
 
 constexpr int kMr = kQs8Gemm4x16c2Avx2.mr;
 constexpr int kNr = kQs8Gemm4x16c2Avx2.nr;
@@ -27,83 +30,6 @@ int32_t load_s32(const int16_t* p) {
   int32_t v;
   std::memcpy(&v, p, sizeof(v));
   return v;
-}
-
-// fp32 rule, as requantize_fp32 (see the AVX-512 kernel).
-inline __m256i requant_fp32(__m256i acc, __m256 scale, __m256 lo, __m256 hi, __m256i zp) {
-  __m256 x = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), scale);
-  x = _mm256_min_ps(_mm256_max_ps(x, lo), hi);
-  return _mm256_add_epi32(_mm256_cvtps_epi32(x), zp);
-}
-
-// fixedpoint rule, double rounding, as requantize_fixedpoint: (x * m + 2^30) >> 31 is
-// SaturatingRoundingDoublingHighMul for m > INT32_MIN (bits 31..62 of the
-// 64-bit sum, so a logical shift serves), then RoundingDivideByPOT.
-inline __m256i requant_fixedpoint(__m256i acc, __m256i multiplier, __m256i left, __m256i right, __m256i mask,
-                                  __m256i lo, __m256i hi, __m256i zp) {
-  const __m256i x = _mm256_sllv_epi32(acc, left);
-  const __m256i round = _mm256_set1_epi64x(int64_t{1} << 30);
-  __m256i even = _mm256_mul_epi32(x, multiplier);
-  __m256i odd = _mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(multiplier, 32));
-  even = _mm256_srli_epi64(_mm256_add_epi64(even, round), 31);
-  odd = _mm256_slli_epi64(_mm256_add_epi64(odd, round), 1);
-  const __m256i high = _mm256_blend_epi32(even, odd, 0xAA);
-  const __m256i remainder = _mm256_and_si256(high, mask);
-  const __m256i threshold = _mm256_sub_epi32(_mm256_srli_epi32(mask, 1), _mm256_srai_epi32(high, 31));
-  __m256i q = _mm256_srav_epi32(high, right);
-  q = _mm256_sub_epi32(q, _mm256_cmpgt_epi32(remainder, threshold));  // + 1 where remainder > threshold
-  q = _mm256_min_epi32(_mm256_max_epi32(q, lo), hi);
-  return _mm256_add_epi32(q, zp);
-}
-
-// fixedpoint rule with ruy's single rounding: (acc * m + 2^(n-1)) >> n in
-// 64 bits, n = 31 - shift in [1, 62]. AVX2 has no 64-bit arithmetic shift, so
-// the sum is biased by 2^62 (making it non-negative as uint64: |acc * m| <
-// 2^62, the rounding term <= 2^61), shifted logically, and 2^(62-n)
-// subtracted back: exact floor division. Clamped in 64 bits, then zp.
-struct SingleRoundingColumns {
-  __m256i multiplier, shift_even, shift_odd, bias_even, bias_odd, unbias_even, unbias_odd;
-};
-
-inline SingleRoundingColumns single_rounding_columns(const __m256i* multipliers, const __m256i* shifts) {
-  SingleRoundingColumns s;
-  s.multiplier = _mm256_loadu_si256(multipliers);
-  const __m256i shift = _mm256_loadu_si256(shifts);
-  const __m256i one = _mm256_set1_epi64x(1);
-  const __m256i sixty_two = _mm256_set1_epi64x(62);
-  const __m256i two_to_62 = _mm256_set1_epi64x(int64_t{1} << 62);
-  s.shift_even = _mm256_and_si256(shift, _mm256_set1_epi64x(0xFFFFFFFF));
-  s.shift_odd = _mm256_srli_epi64(shift, 32);
-  s.bias_even = _mm256_add_epi64(_mm256_sllv_epi64(one, _mm256_sub_epi64(s.shift_even, one)), two_to_62);
-  s.bias_odd = _mm256_add_epi64(_mm256_sllv_epi64(one, _mm256_sub_epi64(s.shift_odd, one)), two_to_62);
-  s.unbias_even = _mm256_sllv_epi64(one, _mm256_sub_epi64(sixty_two, s.shift_even));
-  s.unbias_odd = _mm256_sllv_epi64(one, _mm256_sub_epi64(sixty_two, s.shift_odd));
-  return s;
-}
-
-inline __m256i clamp_epi64(__m256i x, __m256i lo, __m256i hi) {
-  x = _mm256_blendv_epi8(x, lo, _mm256_cmpgt_epi64(lo, x));
-  return _mm256_blendv_epi8(x, hi, _mm256_cmpgt_epi64(x, hi));
-}
-
-inline __m256i requant_single(__m256i acc, const SingleRoundingColumns& s, __m256i lo, __m256i hi, __m256i zp) {
-  __m256i even = _mm256_mul_epi32(acc, s.multiplier);
-  __m256i odd = _mm256_mul_epi32(_mm256_srli_epi64(acc, 32), _mm256_srli_epi64(s.multiplier, 32));
-  even = _mm256_sub_epi64(_mm256_srlv_epi64(_mm256_add_epi64(even, s.bias_even), s.shift_even), s.unbias_even);
-  odd = _mm256_sub_epi64(_mm256_srlv_epi64(_mm256_add_epi64(odd, s.bias_odd), s.shift_odd), s.unbias_odd);
-  even = clamp_epi64(even, lo, hi);
-  odd = clamp_epi64(odd, lo, hi);
-  const __m256i q = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
-  return _mm256_add_epi32(q, zp);
-}
-
-// The three epilogues a tile can end with.
-enum class Mode { kFp32, kFixedPointDouble, kFixedPointSingle };
-
-// 16 int32 in range [-128, 127] (two vectors) to 16 int8, in order.
-inline __m128i pack16(__m256i a, __m256i b) {
-  const __m256i words = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8);
-  return _mm_packs_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
 }
 
 template <int ROWS, Mode MODE>
@@ -204,10 +130,39 @@ const TileFn* tiles_for(const GemmRunParams& p) {
                                                     : kTiles<Mode::kFixedPointDouble>;
 }
 
-}  // namespace
+// Widens n int8 values to int16 at dst and, when sum is not null, adds them
+// to *sum (8 int32 partial sums; |sum| <= 128 K stays far inside int32 for
+// the K the loader admits; only a per-tensor filter zero point needs them).
+inline void copy_widened(const int8_t* src, size_t n, int16_t* dst, __m256i* sum) {
+  const __m256i ones = _mm256_set1_epi16(1);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m256i v = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), v);
+    if (sum != nullptr) *sum = _mm256_add_epi32(*sum, _mm256_madd_epi16(v, ones));
+  }
+  int32_t tail = 0;
+  for (; i < n; ++i) {
+    dst[i] = src[i];
+    tail += src[i];
+  }
+  if (sum != nullptr) *sum = _mm256_add_epi32(*sum, _mm256_setr_epi32(tail, 0, 0, 0, 0, 0, 0, 0));
+}
 
-void qs8_gemm_minmax_4x16c2__avx2(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
-                                  int8_t* c) {
+// The panel row's correction -filter_zero_point * sum_k A, modulo 2^32.
+inline int32_t row_correction(__m256i sum, int32_t filter_zero_point) {
+  const __m128i s4 = _mm_add_epi32(_mm256_castsi256_si128(sum), _mm256_extracti128_si256(sum, 1));
+  const __m128i s2 = _mm_add_epi32(s4, _mm_unpackhi_epi64(s4, s4));
+  const __m128i s1 = _mm_add_epi32(s2, _mm_shuffle_epi32(s2, 1));
+  const uint32_t total = static_cast<uint32_t>(_mm_cvtsi128_si32(s1));
+  return static_cast<int32_t>(0u - static_cast<uint32_t>(filter_zero_point) * total);
+}
+
+// The shared driver: for each MR-row panel, `gather(row, dst, sum)` packs
+// row `row` of A (K values widened to int16, their sums added to *sum when
+// sum is not null), then the tiles run over every column tile.
+template <typename Gather>
+void run_panels(const GemmRunParams& p, const void* packed, const Gather& gather, void* scratch, int8_t* c) {
   const GemmLayout& layout = kQs8Gemm4x16c2Avx2;
   const size_t k = static_cast<size_t>(p.k);
   const size_t kp = static_cast<size_t>(gemm_padded_k(layout, p.k));
@@ -219,15 +174,11 @@ void qs8_gemm_minmax_4x16c2__avx2(const GemmRunParams& p, const int8_t* a, const
   for (size_t m0 = 0; m0 < p.m; m0 += kMr) {
     const int rows = static_cast<int>(std::min<size_t>(kMr, p.m - m0));
     for (int r = 0; r < rows; ++r) {
-      const int8_t* src = a + (m0 + r) * p.a_stride;
       int16_t* dst = panel + r * kp;
-      int32_t sum = 0;  // |sum| <= 128 K: no overflow for the K the loader admits
-      for (size_t i = 0; i < k; ++i) {
-        dst[i] = src[i];
-        sum += src[i];
-      }
+      __m256i sum = _mm256_setzero_si256();
+      gather(m0 + r, dst, p.filter_zero_point != 0 ? &sum : nullptr);
       for (size_t i = k; i < kp; ++i) dst[i] = 0;
-      corrections[r] = static_cast<int32_t>(0u - static_cast<uint32_t>(p.filter_zero_point) * static_cast<uint32_t>(sum));
+      corrections[r] = row_correction(sum, p.filter_zero_point);
     }
     const int32_t* row_corrections = p.filter_zero_point != 0 ? corrections : nullptr;
     const uint8_t* tile = static_cast<const uint8_t*>(packed);
@@ -236,6 +187,43 @@ void qs8_gemm_minmax_4x16c2__avx2(const GemmRunParams& p, const int8_t* a, const
                       std::min(kNr, p.n - n0), e);
     }
   }
+}
+
+}  // namespace
+
+void qs8_gemm_minmax_4x16c2__avx2(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
+                                  int8_t* c) {
+  const size_t k = static_cast<size_t>(p.k);
+  run_panels(
+      p, packed, [&](size_t row, int16_t* dst, __m256i* sum) { copy_widened(a + row * p.a_stride, k, dst, sum); },
+      scratch, c);
+}
+
+void qs8_igemm_minmax_4x16c2__avx2(const IgemmRunParams& p, const int8_t* input, const void* packed, void* scratch,
+                                   int8_t* c) {
+  const size_t channels = static_cast<size_t>(p.channels);
+  const int taps = p.taps;
+  run_panels(
+      p.gemm, packed,
+      [&](size_t row, int16_t* dst, __m256i* sum) {
+        const int32_t* offsets = p.offsets + row * static_cast<size_t>(taps);
+        for (int t = 0; t < taps;) {
+          if (offsets[t] < 0) {
+            copy_widened(p.zero_row, channels, dst, sum);
+            dst += channels;
+            ++t;
+            continue;
+          }
+          // Taps whose pixels are adjacent in memory (a filter row inside
+          // the image, dilation 1) are one copy.
+          int run = 1;
+          while (t + run < taps && offsets[t + run] == offsets[t] + static_cast<int32_t>(run * channels)) ++run;
+          copy_widened(input + offsets[t], run * channels, dst, sum);
+          dst += run * channels;
+          t += run;
+        }
+      },
+      scratch, c);
 }
 
 }  // namespace qrt::x86

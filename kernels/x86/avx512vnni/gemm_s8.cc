@@ -1,4 +1,6 @@
-// qs8_gemm_minmax_8x32c4__avx512vnni: int8 GEMM on AVX-512 VNNI.
+// qs8_gemm_minmax_8x32c4__avx512vnni: int8 GEMM on AVX-512 VNNI, and
+// qs8_igemm_minmax_8x32c4__avx512vnni, the same tiles on panels gathered
+// through a convolution's indirection buffer (conv_s8.h).
 // Compiled with -mavx512f -mavx512bw -mavx512vl -mavx512dq -mavx512vnni;
 // called only when cpuinfo reports all of them.
 //
@@ -128,10 +130,36 @@ const TileFn* tiles_for(const GemmRunParams& p) {
                                                     : kTiles<Mode::kFixedPointDouble>;
 }
 
-}  // namespace
+// Copies n int8 values to dst as uint8 (+128, the sign flip) and, when sum
+// is not null, adds the flipped values to *sum (vpsadbw against zero: 8
+// partial sums; only a per-tensor filter zero point needs them).
+inline void copy_flipped(const int8_t* src, size_t n, uint8_t* dst, __m512i* sum) {
+  const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    const __m512i v = _mm512_xor_si512(_mm512_loadu_si512(src + i), flip);
+    _mm512_storeu_si512(dst + i, v);
+    if (sum != nullptr) *sum = _mm512_add_epi64(*sum, _mm512_sad_epu8(v, _mm512_setzero_si512()));
+  }
+  if (i < n) {
+    const __mmask64 mask = (~uint64_t{0}) >> (64 - (n - i));
+    const __m512i v = _mm512_maskz_mov_epi8(mask, _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask, src + i), flip));
+    _mm512_mask_storeu_epi8(dst + i, mask, v);
+    if (sum != nullptr) *sum = _mm512_add_epi64(*sum, _mm512_sad_epu8(v, _mm512_setzero_si512()));
+  }
+}
 
-void qs8_gemm_minmax_8x32c4__avx512vnni(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
-                                        int8_t* c) {
+// The panel row's correction -filter_zero_point * sum_k (A + 128), modulo 2^32.
+inline int32_t row_correction(__m512i sum, int32_t filter_zero_point) {
+  const uint32_t total = static_cast<uint32_t>(_mm512_reduce_add_epi64(sum));
+  return static_cast<int32_t>(0u - static_cast<uint32_t>(filter_zero_point) * total);
+}
+
+// The shared driver: for each MR-row panel, `gather(row, dst, sum)` packs
+// row `row` of A (K values + 128, their sums added to *sum when sum is not
+// null), then the tiles run over every column tile.
+template <typename Gather>
+void run_panels(const GemmRunParams& p, const void* packed, const Gather& gather, void* scratch, int8_t* c) {
   const GemmLayout& layout = kQs8Gemm8x32c4Avx512vnni;
   const size_t k = static_cast<size_t>(p.k);
   const size_t kp = static_cast<size_t>(gemm_padded_k(layout, p.k));
@@ -143,15 +171,11 @@ void qs8_gemm_minmax_8x32c4__avx512vnni(const GemmRunParams& p, const int8_t* a,
   for (size_t m0 = 0; m0 < p.m; m0 += kMr) {
     const int rows = static_cast<int>(std::min<size_t>(kMr, p.m - m0));
     for (int r = 0; r < rows; ++r) {
-      const uint8_t* src = reinterpret_cast<const uint8_t*>(a + (m0 + r) * p.a_stride);
       uint8_t* dst = panel + r * kp;
-      uint32_t sum = 0;  // sum of A + 128 over K, modulo 2^32
-      for (size_t i = 0; i < k; ++i) {
-        dst[i] = src[i] ^ 0x80;
-        sum += dst[i];
-      }
+      __m512i sum = _mm512_setzero_si512();
+      gather(m0 + r, dst, p.filter_zero_point != 0 ? &sum : nullptr);
       for (size_t i = k; i < kp; ++i) dst[i] = 0;
-      corrections[r] = static_cast<int32_t>(0u - static_cast<uint32_t>(p.filter_zero_point) * sum);
+      corrections[r] = row_correction(sum, p.filter_zero_point);
     }
     const int32_t* row_corrections = p.filter_zero_point != 0 ? corrections : nullptr;
     const uint8_t* tile = static_cast<const uint8_t*>(packed);
@@ -160,6 +184,43 @@ void qs8_gemm_minmax_8x32c4__avx512vnni(const GemmRunParams& p, const int8_t* a,
                       std::min(kNr, p.n - n0), e);
     }
   }
+}
+
+}  // namespace
+
+void qs8_gemm_minmax_8x32c4__avx512vnni(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
+                                        int8_t* c) {
+  const size_t k = static_cast<size_t>(p.k);
+  run_panels(
+      p, packed, [&](size_t row, uint8_t* dst, __m512i* sum) { copy_flipped(a + row * p.a_stride, k, dst, sum); },
+      scratch, c);
+}
+
+void qs8_igemm_minmax_8x32c4__avx512vnni(const IgemmRunParams& p, const int8_t* input, const void* packed,
+                                         void* scratch, int8_t* c) {
+  const size_t channels = static_cast<size_t>(p.channels);
+  const int taps = p.taps;
+  run_panels(
+      p.gemm, packed,
+      [&](size_t row, uint8_t* dst, __m512i* sum) {
+        const int32_t* offsets = p.offsets + row * static_cast<size_t>(taps);
+        for (int t = 0; t < taps;) {
+          if (offsets[t] < 0) {
+            copy_flipped(p.zero_row, channels, dst, sum);
+            dst += channels;
+            ++t;
+            continue;
+          }
+          // Taps whose pixels are adjacent in memory (a filter row inside
+          // the image, dilation 1) are one copy.
+          int run = 1;
+          while (t + run < taps && offsets[t + run] == offsets[t] + static_cast<int32_t>(run * channels)) ++run;
+          copy_flipped(input + offsets[t], run * channels, dst, sum);
+          dst += run * channels;
+          t += run;
+        }
+      },
+      scratch, c);
 }
 
 }  // namespace qrt::x86
