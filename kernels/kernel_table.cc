@@ -17,6 +17,7 @@
 #endif
 #if defined(QRT_HAVE_ARM_NEON_KERNELS) || defined(QRT_HAVE_ARM_NEONDOT_KERNELS) || defined(QRT_HAVE_ARM_I8MM_KERNELS)
 #include "kernels/arm/dwconv_s8.h"
+#include "kernels/arm/fully_connected_f32w4.h"
 #include "kernels/arm/gemm_s8.h"
 #include "kernels/arm/isa_detection.h"
 #include "kernels/arm/lut_s8.h"
@@ -109,6 +110,7 @@ void fill_neon(KernelTable* t) {
   t->lut = {"lut_s8__neon", arm::lut_s8__neon};
   t->quantize = {"quantize_f32_s8__neon", arm::quantize_f32_s8__neon};
   t->dequantize = {"dequantize_s8_f32__neon", arm::dequantize_s8_f32__neon};
+  t->fully_connected_f32w4 = {"f32w4_gemm_minmax_4x8__neon", arm::f32w4_gemm_minmax_4x8__neon};
 #endif
 }
 #endif

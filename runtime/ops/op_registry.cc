@@ -60,7 +60,8 @@ bool op_requantizes(fb::OpType type) {
     case fb::OpType::STRIDED_SLICE:
     case fb::OpType::RESIZE_NEAREST_NEIGHBOR:
     case fb::OpType::ARG_MAX:
-    case fb::OpType::DEQUANTIZE: return false;
+    case fb::OpType::DEQUANTIZE:
+    case fb::OpType::FULLY_CONNECTED_W4: return false;  // float32 in and out
     default: return true;
   }
 }

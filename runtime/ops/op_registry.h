@@ -39,7 +39,8 @@ class PreparedOp {
 
 // False for ops that only move or compare values (reshape, transpose, pad,
 // split, strided slice, nearest-neighbour resize, max pool, arg max,
-// dequantize): the requantization rule does not apply to them.
+// dequantize) and FULLY_CONNECTED_W4 (float32 in and out): the
+// requantization rule does not apply to them.
 bool op_requantizes(fb::OpType type);
 
 // Multiply-accumulates one run of a validated op performs: output elements

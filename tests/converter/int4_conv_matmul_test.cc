@@ -6,6 +6,7 @@
 //    rank-3 input gives the dequantized-int4 product, shape kept.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>

@@ -4,7 +4,7 @@
 //  - the reference against a double-precision oracle, within the rounding
 //    bound of float summation (so the specified order computes the right
 //    thing, not only a repeatable one);
-//  - every x86 table's kernel against the reference, bit for bit, on random
+//  - every x86 / AArch64 table's kernel against the reference, bit for bit, on random
 //    shapes: batch 1..9, odd K, groups not a multiple of 8, -8 weights,
 //    clamps, no bias, huge / tiny scales, inf and NaN inputs.
 #include <catch2/catch.hpp>
@@ -198,12 +198,23 @@ const qrt::KernelTable* table_or_skip(const char* isa) {
   return t;
 }
 
-TEST_CASE("int4: x86 kernels equal the reference bit for bit", "[int4]") {
-  for (const char* isa : {"avx2", "avx512vnni"}) {
+// The tables of this architecture that have an int4 kernel.
+#if defined(__x86_64__)
+constexpr const char* kIsas[] = {"avx2", "avx512vnni"};
+#elif defined(__aarch64__)
+constexpr const char* kIsas[] = {"neon", "neondot", "i8mm"};  // all three use the NEON kernel
+#else
+constexpr const char* kIsas[] = {"reference"};
+#endif
+
+TEST_CASE("int4: optimized kernels equal the reference bit for bit", "[int4]") {
+  for (const char* isa : kIsas) {
     const qrt::KernelTable* table = table_or_skip(isa);
     if (table == nullptr) continue;
     INFO("isa " << isa << ": " << table->fully_connected_f32w4.name);
-    CHECK(std::string(table->fully_connected_f32w4.name) != "fully_connected_f32w4_reference");
+    if (std::string(isa) != "reference") {
+      CHECK(std::string(table->fully_connected_f32w4.name) != "fully_connected_f32w4_reference");
+    }
     std::mt19937 rng(6);
     for (int trial = 0; trial < 300; ++trial) {
       const int pick = trial % 4;
