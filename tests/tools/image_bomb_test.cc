@@ -90,3 +90,20 @@ TEST_CASE("image bombs: a small honest JPEG still decodes", "[image]") {
   CHECK(image.channels == 1);
   CHECK(image.pixels.size() == 64u * 64u);
 }
+
+TEST_CASE("image bombs: a PNG chunk longer than the file is refused before stb_image sizes a buffer by it",
+          "[image]") {
+  // IHDR 7 x 5 RGB, then an IDAT declaring 0x5A020000 (1.5 GB) bytes: stb_image
+  // grew its IDAT buffer to that size before reading (found by the fuzzer).
+  std::vector<uint8_t> png{0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                           0, 0, 0, 7, 0, 0, 0, 5, 8, 2, 0, 0, 0, 0, 0, 0, 0};
+  png.insert(png.end(), {0x5A, 0x02, 0x00, 0x00, 'I', 'D', 'A', 'T', 0x78, 0x5E, 0x01, 0x00});
+  qrt::tools::Image image;
+  std::string error;
+  CHECK_FALSE(qrt::tools::decode_image(png.data(), png.size(), &image, &error));
+  CHECK_THAT(error, Catch::Contains("declares 1510080512 bytes, past the end of the"));
+  // Without IEND the chunks run out: also refused, with its own message.
+  png.resize(33);
+  CHECK_FALSE(qrt::tools::decode_image(png.data(), png.size(), &image, &error));
+  CHECK_THAT(error, Catch::Contains("truncated PNG"));
+}
