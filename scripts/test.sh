@@ -32,7 +32,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQRT_BUILD_TESTS=ON \
   -DQRT_SANITIZE_THREAD=ON -DQRT_BUILD_CONVERTER=OFF
 cmake --build build/tsan -j "$jobs" --target qrt_thread_tests
-TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan --output-on-failure -j "$jobs" -R '^threads: '
+TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan --output-on-failure -j "$jobs" -R '^threads:'
 
 # The installed package: find_package(qrt), pkg-config, C and C++ consumers.
 QRT_JOBS="$jobs" scripts/check-install.sh
