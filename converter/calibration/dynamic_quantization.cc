@@ -25,7 +25,7 @@ bool is_float32_constant(const IrValue* v) {
 bool rewrite_node(IrGraph* g, size_t index) {
   IrNode& n = g->nodes[index];
   const bool gemm = n.op_type == "Gemm";
-  if (!n.domain.empty() || (!gemm && n.op_type != "MatMul") || n.inputs.size() < 2) return false;
+  if (!n.domain.empty() || (!gemm && n.op_type != "MatMul") || n.inputs.size() < 2 || n.outputs.size() != 1) return false;
   const IrValue* b = g->find(n.inputs[1]);
   if (!is_float32_constant(b) || b->shape.size() != 2 || b->shape[0] < 1 || b->shape[1] < 1) return false;
   bool trans_b = false;
@@ -74,7 +74,10 @@ bool fuse_bias(IrGraph* g, size_t index, std::vector<bool>* erase) {
   const int reader = sole_consumer(*g, n.outputs[0]);
   if (reader < 0) return false;
   const IrNode& add = g->nodes[reader];
-  if (add.op_type != "Add" || !add.domain.empty() || add.inputs.size() != 2 || add.outputs.size() != 1) return false;
+  if (add.op_type != "Add" || !add.domain.empty() || add.inputs.size() != 2 || add.outputs.size() != 1 ||
+      add.outputs[0].empty()) {
+    return false;
+  }
   const std::string& other = add.inputs[0] == n.outputs[0] ? add.inputs[1] : add.inputs[0];
   const IrValue* c = g->find(other);
   const int64_t units = g->find(n.inputs[1])->shape[0];
@@ -93,7 +96,7 @@ bool fuse_relu(IrGraph* g, size_t index, std::vector<bool>* erase) {
   const int reader = sole_consumer(*g, n.outputs[0]);
   if (reader < 0) return false;
   const IrNode& relu = g->nodes[reader];
-  if (relu.op_type != "Relu" || !relu.domain.empty() || relu.outputs.size() != 1) return false;
+  if (relu.op_type != "Relu" || !relu.domain.empty() || relu.outputs.size() != 1 || relu.outputs[0].empty()) return false;
   IrAttribute a;
   a.kind = IrAttribute::Kind::kInt;
   a.i = kReluActivation;

@@ -51,6 +51,12 @@ const IrValue* constant(const IrGraph& g, const std::string& name) {
 
 bool is_default(const IrNode& n, const char* op_type) { return n.domain.empty() && n.op_type == op_type; }
 
+// A node with `inputs` inputs and one named first output (a hostile file may
+// give a node neither).
+bool has_shape(const IrNode& n, size_t inputs) {
+  return n.inputs.size() == inputs && !n.outputs.empty() && !n.outputs[0].empty();
+}
+
 IrAttribute float_marker() {
   IrAttribute a;
   a.kind = IrAttribute::Kind::kString;
@@ -152,21 +158,26 @@ IrNode dynamic_node(const IrGraph& g, const IrNode& from, const std::string& x, 
 bool rewrite_matmul_integer(IrGraph& g, const Readers& r, size_t i, std::vector<bool>* erase,
                             std::vector<std::string>* notes) {
   const IrNode& m = g.nodes[i];
-  if (m.inputs.size() < 3 || m.inputs[2].empty() || m.outputs.empty()) return false;
+  if (m.inputs.size() < 3 || m.inputs[2].empty() || m.outputs.empty() || m.outputs[0].empty()) return false;
   const int d = r.made_by(m.inputs[0]);
-  if (d < 0 || !is_default(g.nodes[d], "DynamicQuantizeLinear")) return false;
+  if (d < 0 || !is_default(g.nodes[d], "DynamicQuantizeLinear") || !has_shape(g.nodes[d], 1)) return false;
   const IrNode& dql = g.nodes[d];
-  if (dql.outputs.size() < 3 || dql.outputs[0] != m.inputs[0] || dql.outputs[2] != m.inputs[2]) return false;
+  if (dql.inputs[0].empty() || dql.outputs.size() < 3 || dql.outputs[0] != m.inputs[0] || dql.outputs[2] != m.inputs[2]) {
+    return false;
+  }
   const IrValue* b = constant(g, m.inputs[1]);
   if (b == nullptr || b->shape.size() != 2) return false;
   const int cast = r.sole(m.outputs[0]);
-  if (cast < 0 || !is_default(g.nodes[cast], "Cast") || g.nodes[cast].int_attribute("to", 0) != kOnnxFloat) return false;
+  if (cast < 0 || !is_default(g.nodes[cast], "Cast") || !has_shape(g.nodes[cast], 1) ||
+      g.nodes[cast].int_attribute("to", 0) != kOnnxFloat) {
+    return false;
+  }
   const int mul = r.sole(g.nodes[cast].outputs[0]);
-  if (mul < 0 || !is_default(g.nodes[mul], "Mul") || g.nodes[mul].inputs.size() != 2) return false;
+  if (mul < 0 || !is_default(g.nodes[mul], "Mul") || !has_shape(g.nodes[mul], 2)) return false;
   const IrNode& s = g.nodes[mul];
   const std::string scale_product = s.inputs[0] == g.nodes[cast].outputs[0] ? s.inputs[1] : s.inputs[0];
   const int p = r.made_by(scale_product);
-  if (p < 0 || !is_default(g.nodes[p], "Mul") || g.nodes[p].inputs.size() != 2) return false;
+  if (p < 0 || !is_default(g.nodes[p], "Mul") || !has_shape(g.nodes[p], 2)) return false;
   const IrNode& pm = g.nodes[p];
   const std::string weight_scale = pm.inputs[0] == dql.outputs[1] ? pm.inputs[1] : pm.inputs[1] == dql.outputs[1] ? pm.inputs[0] : "";
   const IrValue* ws = constant(g, weight_scale);
@@ -175,7 +186,7 @@ bool rewrite_matmul_integer(IrGraph& g, const Readers& r, size_t i, std::vector<
   const int64_t n = weights.shape[0];
   std::string output = s.outputs[0], bias;
   const int add = r.sole(output);
-  if (add >= 0 && is_default(g.nodes[add], "Add") && g.nodes[add].inputs.size() == 2) {
+  if (add >= 0 && is_default(g.nodes[add], "Add") && has_shape(g.nodes[add], 2)) {
     const IrNode& a = g.nodes[add];
     const std::string other = a.inputs[0] == output ? a.inputs[1] : a.inputs[0];
     if (is_bias_for(constant(g, other), n)) {
@@ -192,7 +203,9 @@ bool rewrite_matmul_integer(IrGraph& g, const Readers& r, size_t i, std::vector<
 bool rewrite_dynamic_quantize_matmul(IrGraph& g, size_t i, std::vector<std::string>* notes) {
   const IrNode& m = g.nodes[i];
   const std::string where = "node '" + m.name + "' (DynamicQuantizeMatMul)";
-  if (m.inputs.size() < 3 || m.outputs.empty()) throw ImportError(where + " needs A, B and b_scale");
+  if (m.inputs.size() < 3 || m.inputs[0].empty() || m.outputs.empty() || m.outputs[0].empty()) {
+    throw ImportError(where + " needs A, B and b_scale, and an output");
+  }
   const IrValue* b = constant(g, m.inputs[1]);
   const IrValue* scale = constant(g, m.inputs[2]);
   if (b == nullptr || scale == nullptr) throw ImportError(where + ": B and b_scale must be constants");

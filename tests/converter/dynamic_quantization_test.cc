@@ -278,6 +278,20 @@ TEST_CASE("ONNX dynamic quantization: bad weight scales and shapes are refused b
   const std::vector<uint8_t> short_scale = dynamic_quantize_matmul_model(w);
   CHECK_THROWS_WITH(import_onnx(short_scale.data(), short_scale.size(), ImportOptions{}, OnnxLoadOptions{}),
                     Catch::Contains("output columns"));
+  // float B, and B given as an activation (the graph input), named in the error.
+  for (const bool activation_b : {false, true}) {
+    onnx::GraphProto* g;
+    onnx::ModelProto m = model_frame(&g);
+    m.add_opset_import()->set_domain("com.microsoft");
+    m.mutable_opset_import(1)->set_version(1);
+    add_floats(g, "B", {kDepth, kUnits}, std::vector<float>(kDepth * kUnits, 0.5f));
+    add_floats(g, "B_scale", {}, {0.1f});
+    add_node(g, "DynamicQuantizeMatMul", "dqmm", {"x", activation_b ? "x" : "B", "B_scale"}, {"y"})
+        ->set_domain("com.microsoft");
+    const std::vector<uint8_t> bytes = serialize(m);
+    CHECK_THROWS_WITH(import_onnx(bytes.data(), bytes.size(), ImportOptions{}, OnnxLoadOptions{}),
+                      Catch::Contains("dqmm") && Catch::Contains(activation_b ? "must be constants" : "int8 or uint8"));
+  }
 }
 
 TEST_CASE("qconvert --dynamic on a float MatMul -> Add -> Relu model: one op, within the quantization bound",
