@@ -31,12 +31,13 @@ void depthwise_plane(const FloatConv2dGeometry& g, const float* x, const float* 
       for (int64_t oy = 0; oy < g.out_h; ++oy) {
         const int64_t iy = oy * sy - g.pad_begin[0] + ky * g.dilation[0];
         if (iy < 0 || iy >= g.in_h) continue;
-        const float* xrow = x + iy * g.in_w + off_x;
+        // Indexed from the row's start: off_x may be negative, ox * sx + off_x is not.
+        const float* xrow = x + iy * g.in_w;
         float* yrow = y + oy * g.out_w;
         if (sx == 1) {
-          for (int64_t ox = lo; ox < hi; ++ox) yrow[ox] += wv * xrow[ox];
+          for (int64_t ox = lo; ox < hi; ++ox) yrow[ox] += wv * xrow[ox + off_x];
         } else {
-          for (int64_t ox = lo; ox < hi; ++ox) yrow[ox] += wv * xrow[ox * sx];
+          for (int64_t ox = lo; ox < hi; ++ox) yrow[ox] += wv * xrow[ox * sx + off_x];
         }
       }
     }
@@ -61,9 +62,9 @@ void im2col(const FloatConv2dGeometry& g, const float* x, int64_t channels, floa
             std::fill(out, out + g.out_w, 0.0f);
             continue;
           }
-          const float* in = plane + iy * g.in_w + off_x;
+          const float* in = plane + iy * g.in_w;
           std::fill(out, out + lo, 0.0f);
-          for (int64_t ox = lo; ox < hi; ++ox) out[ox] = in[ox * g.stride[1]];
+          for (int64_t ox = lo; ox < hi; ++ox) out[ox] = in[ox * g.stride[1] + off_x];
           std::fill(out + hi, out + g.out_w, 0.0f);
         }
       }
