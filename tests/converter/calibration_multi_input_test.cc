@@ -117,7 +117,9 @@ TEST_CASE("multi-input PTQ: --calib NAME=PATH gives each input its data, and the
   ImportSummary summary;
   const std::vector<uint8_t> qfb = import_onnx_with_ptq(onnx.data(), onnx.size(), {}, {}, ptq, &summary);
   bool noted = false;
-  for (const std::string& note : summary.notes) noted = noted || note.find("16 calibration samples") != std::string::npos;
+  for (const std::string& note : summary.notes) {
+    noted = noted || note.find("16 calibration samples") != std::string::npos;
+  }
   CHECK(noted);
 
   // Each input's scale comes from its own data: y (+-100) in ~0.8 steps, x
@@ -151,7 +153,8 @@ TEST_CASE("multi-input calibration: unnamed, missing and mismatched data are ref
   write_batch(dir / "y.npy", {3, 1, 3}, random_values(9, 1.0f, 4));
   write_batch(dir / "y4.npy", {4, 1, 3}, random_values(12, 1.0f, 5));
   const std::string x = (dir / "x.npy").string(), y = (dir / "y.npy").string(), y4 = (dir / "y4.npy").string();
-  CHECK_THROWS_WITH(load_calibration_samples(g, {x}), Catch::Contains("2 inputs ('x', 'y')") && Catch::Contains("NAME=PATH"));
+  CHECK_THROWS_WITH(load_calibration_samples(g, {x}),
+                    Catch::Contains("2 inputs ('x', 'y')") && Catch::Contains("NAME=PATH"));
   CHECK_THROWS_WITH(load_calibration_samples(g, {"x=" + x}), Catch::Contains("no calibration data for input 'y'"));
   CHECK_THROWS_WITH(load_calibration_samples(g, {"x=" + x, "y=" + y}),
                     Catch::Contains("input 'y' has 3 calibration samples but 'x' has 4"));

@@ -96,8 +96,8 @@ void reference_conv(const FloatConv2dGeometry& g, const std::vector<float>& x, c
               for (int64_t kx = 0; kx < g.kernel[1]; ++kx) {
                 const int64_t ix = ox * g.stride[1] - g.pad_begin[1] + kx * g.dilation[1];
                 if (ix < 0 || ix >= g.in_w) continue;
-                const double p = static_cast<double>(x[((n * g.in_channels + gi * cg + ic) * g.in_h + iy) * g.in_w + ix]) *
-                                 w[((om * cg + ic) * g.kernel[0] + ky) * g.kernel[1] + kx];
+                const int64_t xi = ((n * g.in_channels + gi * cg + ic) * g.in_h + iy) * g.in_w + ix;
+                const double p = static_cast<double>(x[xi]) * w[((om * cg + ic) * g.kernel[0] + ky) * g.kernel[1] + kx];
                 acc += p;
                 mag += std::fabs(p);
               }
