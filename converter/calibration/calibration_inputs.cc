@@ -49,8 +49,12 @@ std::map<std::string, std::vector<std::string>> paths_by_input(const std::vector
     for (const IrValue* v : inputs) {
       if (eq != std::string::npos && path.compare(0, eq, v->name) == 0 && v->name.size() == eq) named = v;
     }
+    std::error_code ec;
     if (named) {
       by_input[named->name].push_back(path.substr(eq + 1));
+    } else if (eq != std::string::npos && eq > 0 && !fs::exists(path, ec)) {
+      throw std::runtime_error("calibration data '" + path + "': the model has no input '" + path.substr(0, eq) +
+                               "' (its inputs: " + input_names(inputs) + ")");
     } else if (inputs.size() == 1) {
       by_input[inputs[0]->name].push_back(path);
     } else {
