@@ -9,6 +9,7 @@
 
 #include "converter/calibration/calibration_inputs.h"
 #include "converter/calibration/onnx_static_ptq.h"
+#include "converter/report/accuracy_report.h"
 #include "onnx/onnx_pb.h"
 #include "runtime/tools/npy.h"
 #include "tests/converter/ir_test_helpers.h"
@@ -142,6 +143,12 @@ TEST_CASE("multi-input PTQ: --calib NAME=PATH gives each input its data, and the
   // The output spans about +-105: one int8 step is ~0.8; the inputs' and
   // Gemm's rounding add at most a step or two more.
   CHECK(worst < 2.5);
+
+  // The accuracy report feeds both inputs by name, from the same NAME=PATH data.
+  const AccuracyReport report = make_onnx_accuracy_report(onnx, {}, ptq, qfb, {});
+  REQUIRE(report.samples == kSamples);
+  REQUIRE(report.outputs.size() == 1);
+  CHECK(report.outputs[0].stats.cosine() > 0.999);
 }
 
 TEST_CASE("multi-input calibration: unnamed, missing and mismatched data are refused with the input's name") {
