@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <stdexcept>
 
@@ -13,22 +14,60 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The graph's one float input and its shape.
-const IrValue& single_float_input(const IrGraph& graph) {
-  const IrValue* found = nullptr;
+// The graph's inputs that need data (not constants), each float32 of fully known shape.
+std::vector<const IrValue*> float_inputs(const IrGraph& graph) {
+  std::vector<const IrValue*> inputs;
   for (const std::string& name : graph.inputs) {
     const IrValue* v = graph.find(name);
     if (!v || v->is_constant) continue;
-    if (found) throw std::runtime_error("calibration data for models with several inputs is not supported yet");
-    found = v;
+    if (v->dtype != IrDType::kFloat32) throw std::runtime_error("input '" + v->name + "' is not float32");
+    if (v->element_count() < 0) {
+      throw std::runtime_error("input '" + v->name + "' has shape " + shape_text(v->shape) +
+                               " with unknown dimensions: give --input-shape " + v->name + "=...");
+    }
+    inputs.push_back(v);
   }
-  if (!found) throw std::runtime_error("the model has no input to calibrate");
-  if (found->dtype != IrDType::kFloat32) throw std::runtime_error("input '" + found->name + "' is not float32");
-  if (found->element_count() < 0) {
-    throw std::runtime_error("input '" + found->name + "' has shape " + shape_text(found->shape) +
-                             " with unknown dimensions: give --input-shape " + found->name + "=...");
+  if (inputs.empty()) throw std::runtime_error("the model has no input to calibrate");
+  return inputs;
+}
+
+std::string input_names(const std::vector<const IrValue*>& inputs) {
+  std::string names;
+  for (const IrValue* v : inputs) names += (names.empty() ? "'" : ", '") + v->name + "'";
+  return names;
+}
+
+// Each path's input: "NAME=PATH" when NAME is one of the inputs, else the
+// model's only input. Throws when a multi-input model gets an unnamed path,
+// or an input gets no path.
+std::map<std::string, std::vector<std::string>> paths_by_input(const std::vector<const IrValue*>& inputs,
+                                                               const std::vector<std::string>& paths) {
+  std::map<std::string, std::vector<std::string>> by_input;
+  for (const std::string& path : paths) {
+    const size_t eq = path.find('=');
+    const IrValue* named = nullptr;
+    for (const IrValue* v : inputs) {
+      if (eq != std::string::npos && path.compare(0, eq, v->name) == 0 && v->name.size() == eq) named = v;
+    }
+    std::error_code ec;
+    if (named) {
+      by_input[named->name].push_back(path.substr(eq + 1));
+    } else if (eq != std::string::npos && eq > 0 && !fs::exists(path, ec)) {
+      throw std::runtime_error("calibration data '" + path + "': the model has no input '" + path.substr(0, eq) +
+                               "' (its inputs: " + input_names(inputs) + ")");
+    } else if (inputs.size() == 1) {
+      by_input[inputs[0]->name].push_back(path);
+    } else {
+      throw std::runtime_error("the model has " + std::to_string(inputs.size()) + " inputs (" + input_names(inputs) +
+                               "): name the input of each calibration path as NAME=PATH, not '" + path + "'");
+    }
   }
-  return *found;
+  for (const IrValue* v : inputs) {
+    if (by_input[v->name].empty()) {
+      throw std::runtime_error("no calibration data for input '" + v->name + "': give " + v->name + "=PATH");
+    }
+  }
+  return by_input;
 }
 
 std::vector<std::string> sample_files(const std::vector<std::string>& paths) {
@@ -53,16 +92,14 @@ std::vector<std::string> sample_files(const std::vector<std::string>& paths) {
   return files;
 }
 
-}  // namespace
-
-std::vector<HostTensorMap> load_calibration_samples(const IrGraph& graph, const std::vector<std::string>& paths,
-                                                    const ImagePreprocessing& images) {
-  const IrValue& input = single_float_input(graph);
+// Every sample of one input, in file order.
+std::vector<HostTensor> input_samples(const IrValue& input, const std::vector<std::string>& paths,
+                                      const ImagePreprocessing& images) {
   const size_t per_sample = static_cast<size_t>(input.element_count());
-  std::vector<HostTensorMap> samples;
+  std::vector<HostTensor> samples;
   for (const std::string& file : sample_files(paths)) {
     if (is_image_file(file)) {
-      samples.push_back({{input.name, image_sample(file, input.shape, images)}});
+      samples.push_back(image_sample(file, input.shape, images));
       continue;
     }
     tools::NpyArray array;
@@ -78,21 +115,45 @@ std::vector<HostTensorMap> load_calibration_samples(const IrGraph& graph, const 
     for (size_t s = 0; s < count / per_sample; ++s) {
       std::vector<float> x(per_sample);
       std::memcpy(x.data(), array.data.data() + s * per_sample * sizeof(float), per_sample * sizeof(float));
-      samples.push_back({{input.name, HostTensor::floats(input.shape, std::move(x))}});
+      samples.push_back(HostTensor::floats(input.shape, std::move(x)));
     }
   }
   return samples;
 }
 
+}  // namespace
+
+std::vector<HostTensorMap> load_calibration_samples(const IrGraph& graph, const std::vector<std::string>& paths,
+                                                    const ImagePreprocessing& images) {
+  const std::vector<const IrValue*> inputs = float_inputs(graph);
+  const auto by_input = paths_by_input(inputs, paths);
+  std::vector<HostTensorMap> samples;
+  for (const IrValue* input : inputs) {
+    std::vector<HostTensor> values = input_samples(*input, by_input.at(input->name), images);
+    if (input != inputs[0] && values.size() != samples.size()) {
+      throw std::runtime_error("input '" + input->name + "' has " + std::to_string(values.size()) +
+                               " calibration samples but '" + inputs[0]->name + "' has " +
+                               std::to_string(samples.size()) + ": sample k of every input is fed together");
+    }
+    if (input == inputs[0]) samples.resize(values.size());
+    for (size_t k = 0; k < values.size(); ++k) samples[k][input->name] = std::move(values[k]);
+  }
+  return samples;
+}
+
 std::vector<HostTensorMap> random_calibration_samples(const IrGraph& graph, int count) {
-  const IrValue& input = single_float_input(graph);
+  const std::vector<const IrValue*> inputs = float_inputs(graph);
   std::mt19937 rng(20240611u);
   std::normal_distribution<float> normal(0.0f, 1.0f);
   std::vector<HostTensorMap> samples;
   for (int s = 0; s < count; ++s) {
-    std::vector<float> x(static_cast<size_t>(input.element_count()));
-    for (float& v : x) v = normal(rng);
-    samples.push_back({{input.name, HostTensor::floats(input.shape, std::move(x))}});
+    HostTensorMap sample;
+    for (const IrValue* input : inputs) {
+      std::vector<float> x(static_cast<size_t>(input->element_count()));
+      for (float& v : x) v = normal(rng);
+      sample[input->name] = HostTensor::floats(input->shape, std::move(x));
+    }
+    samples.push_back(std::move(sample));
   }
   return samples;
 }

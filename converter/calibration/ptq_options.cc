@@ -9,6 +9,8 @@ const char* const kPtqUsage =
     "                     ([N, ...input shape] float32), an image (BMP, PNG, JPEG, PPM) or a\n"
     "                     folder of them; repeatable. 'random' uses random inputs instead\n"
     "                     (accuracy will suffer)\n"
+    "  --calib NAME=PATH  the same for graph input NAME, for models with several inputs\n"
+    "                     (give each input its data; sample k of each is fed together)\n"
     "  --calib-method M   minmax (default), percentile, entropy (KL, as TensorRT) or mse\n"
     "  --percentile P     the percentile method's P, in (50, 100] (default 99.99)\n"
     "  --per-tensor       one weight scale per tensor instead of per output channel\n"

@@ -14,7 +14,7 @@
 namespace qrt::convert {
 
 struct PtqOptions {
-  std::vector<std::string> calibration_paths;  // --calib PATH (repeatable): .npy batches, images or folders of them
+  std::vector<std::string> calibration_paths;  // --calib [NAME=]PATH (repeatable): .npy batches, images or folders
   bool random_calibration = false;             // --calib random: no data; accuracy will suffer
   CalibrationOptions calibration;              // --calib-method, --percentile
   QuantizeOptions quantize;                    // --per-tensor

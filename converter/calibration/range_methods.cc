@@ -80,13 +80,19 @@ float entropy_threshold(const Histogram& h, int quantized_levels) {
   const size_t bins = h.counts.size();
   const size_t levels = static_cast<size_t>(std::max(quantized_levels, 1));
   if (bins <= levels) return h.hi;
+  // As TensorRT's calibrator (and pytorch-quantization's copy of it): the
+  // first bin takes its neighbour's count. After a ReLU that bin holds every
+  // zero, often half the mass; left as it is, the divergence is dominated by
+  // how well that one spike is kept, and the search clips the body hard.
+  std::vector<double> counts = h.counts;
+  counts[0] = counts[1];
   double best_divergence = std::numeric_limits<double>::infinity();
   size_t best_bins = bins;
   std::vector<double> p, q;
   for (size_t i = levels; i <= bins; ++i) {
     // Reference: the first i bins, everything beyond clipped into the last.
-    p.assign(h.counts.begin(), h.counts.begin() + i);
-    for (size_t k = i; k < bins; ++k) p[i - 1] += h.counts[k];
+    p.assign(counts.begin(), counts.begin() + i);
+    for (size_t k = i; k < bins; ++k) p[i - 1] += counts[k];
     // Candidate: the first i bins merged into `levels` groups, each group's
     // mass spread back over its non-empty bins.
     q.assign(i, 0.0);
@@ -97,10 +103,10 @@ float entropy_threshold(const Histogram& h, int quantized_levels) {
       double mass = 0.0;
       size_t nonzero = 0;
       for (size_t k = start; k < end; ++k) {
-        mass += h.counts[k];
-        nonzero += h.counts[k] != 0.0;
+        mass += counts[k];
+        nonzero += counts[k] != 0.0;
       }
-      for (size_t k = start; k < end; ++k) q[k] = h.counts[k] != 0.0 && nonzero ? mass / nonzero : 0.0;
+      for (size_t k = start; k < end; ++k) q[k] = counts[k] != 0.0 && nonzero ? mass / nonzero : 0.0;
     }
     normalize(&p);
     normalize(&q);
@@ -120,7 +126,9 @@ float entropy_threshold(const Histogram& h, int quantized_levels) {
 
 Range entropy_range(const ValueStatistics& s) {
   if (s.magnitudes.total() <= 0.0) return minmax_range(s);
-  const float t = entropy_threshold(s.magnitudes);
+  // A value that is never negative (a ReLU's output) spends all 256 int8
+  // levels on [0, T]; a signed one spends about 128 on each side.
+  const float t = entropy_threshold(s.magnitudes, s.min >= 0.0f ? 256 : 128);
   return with_zero({std::max(s.min, -t), std::min(s.max, t)});
 }
 

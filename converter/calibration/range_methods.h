@@ -34,10 +34,13 @@ Range minmax_range(const ValueStatistics& s);
 // [the (100 - P)th percentile, the Pth percentile] of the values, P in (50, 100].
 Range percentile_range(const ValueStatistics& s, double percentile);
 
-// TensorRT's entropy calibration: over the |value| histogram, the threshold T
-// whose 128-level quantization of [0, T] (outliers folded into the last bin)
-// loses the least information (KL divergence); the range is [min, max]
-// clipped to [-T, T].
+// TensorRT's entropy calibration: over the |value| histogram (its first
+// bin, the zeros, given its neighbour's count as TensorRT does), the
+// threshold T whose `quantized_levels`-level quantization of [0, T] (outliers
+// folded into the last bin) loses the least information (KL divergence); the
+// range is [min, max] clipped to [-T, T]. entropy_range uses 128 levels
+// (TensorRT's symmetric int8) for signed values and 256 for values never
+// below zero, which the asymmetric int8 activations spend entirely on [0, T].
 float entropy_threshold(const Histogram& magnitudes, int quantized_levels = 128);
 Range entropy_range(const ValueStatistics& s);
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "converter/ir/float_gemm.h"
 #include "converter/ir/float_ops.h"
 
 namespace qrt::convert {
@@ -179,18 +180,12 @@ std::vector<HostTensor> run_gemm(const FloatOpContext& ctx) {
     if (static_cast<int64_t>(c_offsets.size()) != m * n) ctx.fail("C " + shape_text(c->shape) + " does not broadcast to [M,N]");
   }
   std::vector<float> y(static_cast<size_t>(m * n));
-  for (int64_t i = 0; i < m; ++i) {
-    for (int64_t j = 0; j < n; ++j) {
-      double acc = 0.0;
-      for (int64_t p = 0; p < k; ++p) {
-        const float av = ta ? a.f[p * m + i] : a.f[i * k + p];
-        const float bv = tb ? b.f[j * k + p] : b.f[p * n + j];
-        acc += static_cast<double>(av) * bv;
-      }
-      double r = alpha * acc;
-      if (c) r += static_cast<double>(beta) * c->f[c_offsets[i * n + j]];
-      y[i * n + j] = static_cast<float>(r);
-    }
+  const FloatMatrixView av = ta ? FloatMatrixView{a.f.data(), 1, m} : FloatMatrixView{a.f.data(), k, 1};
+  const FloatMatrixView bv = tb ? FloatMatrixView{b.f.data(), 1, k} : FloatMatrixView{b.f.data(), n, 1};
+  float_gemm(m, n, k, av, bv, y.data(), n, false);
+  for (int64_t e = 0; e < m * n; ++e) {
+    y[e] *= alpha;
+    if (c) y[e] += beta * c->f[c_offsets[e]];
   }
   return {HostTensor::floats({m, n}, std::move(y))};
 }
@@ -214,13 +209,7 @@ std::vector<HostTensor> run_matmul(const FloatOpContext& ctx) {
     const float* pa = a.f.data() + ia[bi] * m * k;
     const float* pb = b.f.data() + ib[bi] * k * n;
     float* py = y.data() + bi * m * n;
-    for (int64_t i = 0; i < m; ++i) {
-      for (int64_t j = 0; j < n; ++j) {
-        double acc = 0.0;
-        for (int64_t p = 0; p < k; ++p) acc += static_cast<double>(pa[i * k + p]) * pb[p * n + j];
-        py[i * n + j] = static_cast<float>(acc);
-      }
-    }
+    float_gemm(m, n, k, FloatMatrixView{pa, k, 1}, FloatMatrixView{pb, n, 1}, py, n, false);
   }
   std::vector<int64_t> shape = batch;
   if (!a_vector) shape.push_back(m);

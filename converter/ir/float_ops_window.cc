@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "converter/ir/float_conv2d.h"
 #include "converter/ir/float_ops.h"
 
 namespace qrt::convert {
@@ -91,32 +92,11 @@ std::vector<HostTensor> run_conv(const FloatOpContext& ctx) {
     ctx.fail("kernel_shape " + shape_text(kernel) + " does not match the weights " + shape_text(w.shape));
   }
   const Window g = resolve_window(ctx, kernel, h, wd, false);
-  const int64_t oh = g.out[0], ow = g.out[1], cg = c / group, mg = m / group;
+  const int64_t oh = g.out[0], ow = g.out[1];
+  FloatConv2dGeometry geometry{n, c, h, wd, m, group, {g.kernel[0], g.kernel[1]}, {g.stride[0], g.stride[1]},
+                               {g.dilation[0], g.dilation[1]}, {g.pad_begin[0], g.pad_begin[1]}, oh, ow};
   std::vector<float> y(static_cast<size_t>(n * m * oh * ow));
-  for (int64_t in = 0; in < n; ++in) {
-    for (int64_t om = 0; om < m; ++om) {
-      const int64_t gi = om / mg;
-      for (int64_t oy = 0; oy < oh; ++oy) {
-        for (int64_t ox = 0; ox < ow; ++ox) {
-          double acc = b ? b->f[om] : 0.0;
-          for (int64_t ic = 0; ic < cg; ++ic) {
-            const int64_t xc = gi * cg + ic;
-            for (int64_t ky = 0; ky < g.kernel[0]; ++ky) {
-              const int64_t iy = oy * g.stride[0] - g.pad_begin[0] + ky * g.dilation[0];
-              if (iy < 0 || iy >= h) continue;
-              for (int64_t kx = 0; kx < g.kernel[1]; ++kx) {
-                const int64_t ix = ox * g.stride[1] - g.pad_begin[1] + kx * g.dilation[1];
-                if (ix < 0 || ix >= wd) continue;
-                acc += static_cast<double>(x.f[((in * c + xc) * h + iy) * wd + ix]) *
-                       w.f[((om * cg + ic) * g.kernel[0] + ky) * g.kernel[1] + kx];
-              }
-            }
-          }
-          y[((in * m + om) * oh + oy) * ow + ox] = static_cast<float>(acc);
-        }
-      }
-    }
-  }
+  float_conv2d(geometry, x.f.data(), w.f.data(), b ? b->f.data() : nullptr, y.data());
   return {HostTensor::floats({n, m, oh, ow}, std::move(y))};
 }
 

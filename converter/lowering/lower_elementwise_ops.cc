@@ -47,15 +47,22 @@ std::optional<fb::Activation> activation_for(const IrGraph& g, const IrNode& act
   if (act.op_type == "Relu") return fb::Activation::RELU;
   std::optional<float> lo = clip_bound(g, act, 1, "min");
   std::optional<float> hi = clip_bound(g, act, 2, "max");
-  // Bounds outside what the output quantization can represent clamp nothing.
+  // A bound whose int8 code is at or past the end of the output's range
+  // clamps nothing: compared as codes (round(bound / scale) + zero point,
+  // as the runtime derives the clamp), not as floats, so a bound within
+  // half a step of the range's end is dropped rather than refused below.
   const double s = q.scales.at(0);
   const double zp = q.zero_points.at(0);
-  if (lo && *lo <= s * (-128 - zp)) lo.reset();
-  if (hi && *hi >= s * (127 - zp)) hi.reset();
+  const auto code = [&](float bound) { return std::nearbyint(bound / s) + zp; };
+  // A dropped lower bound still lets the named activation with that bound
+  // apply (its clamp there is a no-op): Clip(0, 6) on a range starting at 0 is RELU6.
+  const bool lo_zero = lo && *lo == 0.0f, lo_minus_one = lo && *lo == -1.0f;
+  if (lo && code(*lo) <= -128.0) lo.reset();
+  if (hi && code(*hi) >= 127.0) hi.reset();
   if (!lo && !hi) return fb::Activation::NONE;
-  if (lo && *lo == 0.0f && !hi) return fb::Activation::RELU;
-  if (lo && *lo == 0.0f && hi && *hi == 6.0f) return fb::Activation::RELU6;
-  if (lo && *lo == -1.0f && hi && *hi == 1.0f) return fb::Activation::RELU_N1_TO_1;
+  if (lo_zero && !hi) return fb::Activation::RELU;
+  if (lo_zero && hi && *hi == 6.0f) return fb::Activation::RELU6;
+  if (lo_minus_one && hi && *hi == 1.0f) return fb::Activation::RELU_N1_TO_1;
   return std::nullopt;
 }
 

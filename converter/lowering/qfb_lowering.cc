@@ -54,9 +54,14 @@ std::string unsupported_reason(const IrGraph& g, const IrNode& n) {
                                                   n.op_type == "DequantizeLinear"));
   if (!known_domain || !emitters().count(n.op_type)) {
     if (n.op_type == "ConvInteger" || n.op_type == "MatMulInteger") {
-      return "its int32 output has no int8 requantization; qrt has no op for it";
+      return "its output is the raw int32 accumulator, with no output scale to requantize it to int8, and qrt's "
+             "ops produce int8 (use QLinearConv / QLinearMatMul or QuantizeLinear / DequantizeLinear pairs, or "
+             "convert the float model with --calib)";
     }
-    if (n.op_type == "DynamicQuantizeLinear") return "it computes its quantization at run time; qrt's is fixed";
+    if (n.op_type == "DynamicQuantizeLinear") {
+      return "it picks its uint8 scale and zero point from each input at run time (dynamic quantization); qrt's "
+             "quantization is fixed at conversion (convert the float model with --calib for static PTQ)";
+    }
     return "no qrt op for it";
   }
   if (n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear" || n.op_type == "Identity") return "";

@@ -11,6 +11,11 @@ IrQuantization read_quantization(const IrGraph& graph, const std::string& scale,
                                  int64_t axis, int64_t rank, IrDType default_dtype, const std::string& where) {
   const IrValue* s = graph.find(scale);
   if (!s) throw ImportError(where + ": the scale input is missing");
+  if (!s->is_constant) {  // e.g. DynamicQuantizeLinear expanded into the ops that compute its scale
+    throw ImportError(where + ": scale '" + scale + "' is computed at run time (dynamic quantization); qrt's " +
+                      "quantization is fixed at conversion: it needs a constant scale (an initializer). " +
+                      "For a float model, give --calib (static PTQ) instead");
+  }
   IrQuantization q;
   q.scales = constant_floats(*s, where + ": scale");
   if (q.scales.empty()) throw ImportError(where + ": scale '" + scale + "' is empty");

@@ -1,6 +1,7 @@
 // The four range methods on synthetic distributions whose right answer is known.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 
 #include "converter/calibration/activation_observer.h"
@@ -97,6 +98,18 @@ TEST_CASE("entropy: Gaussian data is clipped inside its extremes, symmetrically"
   CHECK(r.second < s.max);
   CHECK(r.second > 2.0f);
   CHECK(-r.first == Approx(r.second).margin(0.01));
+}
+
+TEST_CASE("entropy: a ReLU's output (half its mass at zero) is clipped like the Gaussian it came from") {
+  // The zero spike must not drive the search (TensorRT gives the first bin
+  // its neighbour's count), and a value never below zero gets 256 levels.
+  std::vector<float> v = gaussian(500000, 1.0f, 12);
+  for (float& x : v) x = std::max(x, 0.0f);
+  const ValueStatistics s = observe(v);
+  const Range r = entropy_range(s);
+  CHECK(r.first == 0.0f);
+  CHECK(r.second > 2.5f);
+  CHECK(r.second < s.max);
 }
 
 TEST_CASE("entropy_threshold: a histogram with 128 bins or fewer keeps its top") {

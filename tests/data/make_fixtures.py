@@ -10,6 +10,8 @@ held-out split never seen in training), exports it to ONNX (opset 13, input
   heldout_pixels.npy    uint8 [N,1,8,8]: every held-out image, raw 0..16 (divide by 16)
   heldout_labels.npy    uint8 [N]: their digits
   heldout_logits.npy    float32 [N,10]: PyTorch's outputs, to check the float executor
+  heldout_sample_6.npy  float32 [1,1,8,8]: the first held-out 6 (pixels / 16), which
+                        scripts/demo.sh classifies
   float_accuracy.json   the float model's held-out accuracy
 
 Run with Debian's interpreter, which has python3-torch, python3-onnx and
@@ -88,6 +90,8 @@ def main():
     np.save(os.path.join(OUT, "heldout_pixels.npy"), test_x[:, None, :, :])
     np.save(os.path.join(OUT, "heldout_labels.npy"), test_y)
     np.save(os.path.join(OUT, "heldout_logits.npy"), logits)
+    first_six = int(np.flatnonzero(test_y == 6)[0])
+    np.save(os.path.join(OUT, "heldout_sample_6.npy"), as_input(test_x[first_six:first_six + 1]).numpy())
     with open(os.path.join(OUT, "float_accuracy.json"), "w") as f:
         json.dump({"heldout_samples": int(len(test_y)), "float_accuracy": accuracy,
                    "torch": torch.__version__, "seed": SEED}, f, indent=2)
