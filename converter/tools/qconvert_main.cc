@@ -158,6 +158,7 @@ int parse_arguments(int argc, char** argv, Arguments* a) {
   }
   if (q.int4_group_size > 0 && !q.int4_weights) return usage_error("--group is for --weights int4");
   if (a->compare_variants && !wants_report) return usage_error("--compare-variants is for --report / --report-json");
+  if (a->threads != 1 && !a->compare_variants) return usage_error("--threads is for --compare-variants");
   if (!a->validate_paths.empty() && !wants_report) return usage_error("--validate is for --report / --report-json");
   return -1;
 }
