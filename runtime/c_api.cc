@@ -10,6 +10,7 @@
 #include "qrt/qrt.h"
 #include "runtime/interpreter.h"
 #include "runtime/model.h"
+#include "runtime/op_precision.h"
 #include "runtime/ops/op_registry.h"
 
 struct qrt_model {
@@ -483,6 +484,18 @@ qrt_status qrt_interpreter_get_op_info(const qrt_interpreter* interpreter, size_
                                                              : "fp32";
   info->backend = qrt::backend_name(interpreter->interpreter->op_backend(index));
   info->backend_note = interpreter->interpreter->op_backend_note(index).c_str();
+  return QRT_OK;
+}
+
+qrt_status qrt_interpreter_get_op_precision(const qrt_interpreter* interpreter, size_t index,
+                                            const char** precision) {
+  QRT_CHECK_ARG(interpreter != nullptr && precision != nullptr, "interpreter or precision is NULL");
+  const qrt_status prepared = check_prepared(interpreter, __func__);
+  if (prepared != QRT_OK) return prepared;
+  const qrt::Model& model = interpreter->interpreter->model();
+  QRT_CHECK_ARG(index < model.ops().size(), "op index " + std::to_string(index) + " out of range (" +
+                                                std::to_string(model.ops().size()) + " ops)");
+  *precision = qrt::op_precision(model, model.ops()[index]);
   return QRT_OK;
 }
 

@@ -17,6 +17,7 @@
 #include "converter/onnx/onnx_loader.h"
 #include "converter/report/accuracy_report.h"
 #include "converter/report/report_format.h"
+#include "converter/report/variant_report.h"
 #include "qrt/qrt.h"
 #include "runtime/tools/file_io.h"
 
@@ -28,6 +29,7 @@ namespace {
 
 constexpr int kExitConversionError = 1;
 constexpr int kExitUsageError = 2;
+constexpr int kLatencyRuns = 20;  // --compare-variants: invokes per variant, the median is shown
 
 constexpr const char* kUsage =
     "usage: qconvert MODEL -o OUT.qfb [--description TEXT] [--labels FILE]\n"
@@ -45,6 +47,10 @@ constexpr const char* kUsage =
     "  --report           float ONNX with --calib: print how far the int8 model is from the float one\n"
     "                     (per output cosine, SQNR, max abs error, top-1 agreement; per layer SQNR)\n"
     "  --report-json FILE the same report as JSON\n"
+    "  --compare-variants with --report / --report-json: also convert plain int8 and all-float32\n"
+    "                     (--keep-float '*') and print them beside the mixed model (when --keep-float,\n"
+    "                     --auto-mixed or --weights made one): output cosine, SQNR, top-1, .qfb size, latency\n"
+    "  --threads N        --compare-variants: threads of the latency runs (default 1)\n"
     "  --validate PATH    the report's inputs: .npy batches, images or folders (repeatable;\n"
     "                     default: the calibration data)\n"
     "  --dynamic          float ONNX: dynamic quantization, no calibration data: Gemm / MatMul weights\n"
@@ -60,6 +66,8 @@ struct Arguments {
   bool nhwc_io = false;
   bool report = false;
   bool dynamic = false;  // --dynamic
+  bool compare_variants = false;
+  int threads = 1;  // --compare-variants' latency runs
   std::string report_json;
   std::vector<std::string> validate_paths;
   qrt::convert::PtqOptions ptq;  // --calib, --calib-method, --percentile, --per-tensor
@@ -104,6 +112,15 @@ int parse_arguments(int argc, char** argv, Arguments* a) {
       a->dynamic = true;
     } else if (arg == "--report") {
       a->report = true;
+    } else if (arg == "--compare-variants") {
+      a->compare_variants = true;
+    } else if (arg == "--threads") {
+      std::string text;
+      if (!value(&text) || text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos ||
+          std::stoi(text) < 1) {
+        return usage_error("--threads needs a thread count of at least 1");
+      }
+      a->threads = std::stoi(text);
     } else if (arg == "--report-json") {
       if (!value(&a->report_json)) return usage_error("--report-json needs a file name");
     } else if (arg == "--validate") {
@@ -140,6 +157,8 @@ int parse_arguments(int argc, char** argv, Arguments* a) {
     return usage_error("--keep-float, --allow-float-fallback and --weights choose precisions in static PTQ: they need --calib");
   }
   if (q.int4_group_size > 0 && !q.int4_weights) return usage_error("--group is for --weights int4");
+  if (a->compare_variants && !wants_report) return usage_error("--compare-variants is for --report / --report-json");
+  if (a->threads != 1 && !a->compare_variants) return usage_error("--threads is for --compare-variants");
   if (!a->validate_paths.empty() && !wants_report) return usage_error("--validate is for --report / --report-json");
   return -1;
 }
@@ -185,6 +204,7 @@ int accuracy_report(const Arguments& a, const std::vector<uint8_t>& source, cons
     return kExitConversionError;
   }
   qrt::convert::AccuracyReport report;
+  qrt::convert::VariantReport variants;
   try {
     qrt::convert::OnnxLoadOptions load;
     for (const std::string& text : a.input_shapes) {
@@ -192,13 +212,27 @@ int accuracy_report(const Arguments& a, const std::vector<uint8_t>& source, cons
       load.input_shapes[text.substr(0, eq)] = qrt::convert::parse_shape_text(text.substr(eq + 1));
     }
     report = qrt::convert::make_onnx_accuracy_report(source, load, a.ptq, qfb, a.validate_paths);
+    if (a.compare_variants) {
+      const qrt::convert::QuantizeOptions& q = a.ptq.quantize;
+      const bool mixed = !q.keep_float.empty() || q.auto_mixed_db > 0 || q.fp16_weights || q.int4_weights;
+      qrt::ImportOptions options;
+      options.nhwc_io = a.nhwc_io;
+      options.input_shapes = load.input_shapes;
+      variants = qrt::convert::make_variant_report(source, options, load, a.ptq, mixed ? qfb : std::vector<uint8_t>{},
+                                                   a.validate_paths, a.threads, kLatencyRuns);
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "qconvert: accuracy report failed: %s\n", e.what());
     return kExitConversionError;
   }
   if (a.report) std::printf("\n%s", qrt::convert::accuracy_report_table(report).c_str());
+  if (a.report && a.compare_variants) std::printf("\n%s", qrt::convert::variant_report_table(variants).c_str());
   if (!a.report_json.empty()) {
-    const std::string json = qrt::convert::accuracy_report_json(report);
+    std::string json = qrt::convert::accuracy_report_json(report);
+    if (a.compare_variants) {  // one more key in the report's object
+      const size_t end = json.rfind('}');
+      json = json.substr(0, end) + ",\"compare_variants\":" + qrt::convert::variant_report_json(variants) + "}";
+    }
     std::string error;
     if (!qrt::tools::write_file_bytes(a.report_json, json.data(), json.size(), &error)) {
       std::fprintf(stderr, "qconvert: %s\n", error.c_str());

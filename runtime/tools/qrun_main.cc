@@ -411,9 +411,9 @@ void print_info_text(const Model& model, const Interpreter& interpreter) {
   for (size_t i = 0; i < op_count; ++i) {
     const qrt_op_info op = interpreter.op_info(i);
     const std::string note = op.backend_note && op.backend_note[0] ? std::string(" (") + op.backend_note + ")" : "";
-    std::printf("  %3zu %-20s %-24s %s kernel %s, requant %s%s\n", i,
+    std::printf("  %3zu %-20s %-24s %-20s %s kernel %s, requant %s%s\n", i,
                 terminal_safe(op.type ? op.type : "").c_str(),
-                terminal_safe(op.name ? op.name : "").c_str(),
+                terminal_safe(op.name ? op.name : "").c_str(), interpreter.op_precision(i),
                 terminal_safe(op.backend ? op.backend : "").c_str(),
                 terminal_safe(op.kernel ? op.kernel : "").c_str(),
                 terminal_safe(op.requant ? op.requant : "").c_str(), terminal_safe(note).c_str());
@@ -581,6 +581,8 @@ void print_results_json(const Model& model, const Interpreter& interpreter,
       json.value_string(op.type ? op.type : "");
       json.key("name");
       json.value_string(op.name ? op.name : "");
+      json.key("precision");
+      json.value_string(interpreter.op_precision(i));
       json.key("backend");
       json.value_string(op.backend ? op.backend : "");
       json.key("backend_note");

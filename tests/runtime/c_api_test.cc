@@ -76,6 +76,9 @@ TEST_CASE("c api: load, prepare, invoke, read outputs", "[c_api]") {
   REQUIRE(std::string(op.type) == "RESHAPE");
   REQUIRE(std::string(op.name) == "flatten");
   REQUIRE(std::string(op.kernel) == "copy");
+  const char* precision = nullptr;
+  REQUIRE(qrt_interpreter_get_op_precision(interpreter, 0, &precision) == QRT_OK);
+  REQUIRE(std::string(precision) == "int8");
 
   size_t labels = 0;
   REQUIRE(qrt_model_get_label_count(loaded.model, &labels) == QRT_OK);
@@ -141,6 +144,11 @@ TEST_CASE("c api: misuse gets a status and a message", "[c_api]") {
   require_status(qrt_interpreter_get_input_info(interpreter, 0, nullptr), QRT_INVALID_ARGUMENT, "NULL");
   qrt_op_info op;
   require_status(qrt_interpreter_get_op_info(interpreter, 1, &op), QRT_INVALID_ARGUMENT, "op index 1 out of range");
+  const char* precision = nullptr;
+  require_status(qrt_interpreter_get_op_precision(interpreter, 1, &precision), QRT_INVALID_ARGUMENT,
+                 "op index 1 out of range");
+  require_status(qrt_interpreter_get_op_precision(interpreter, 0, nullptr), QRT_INVALID_ARGUMENT,
+                 "precision is NULL");
   require_status(qrt_interpreter_invoke(nullptr), QRT_INVALID_ARGUMENT, "interpreter is NULL");
   qrt_options* options = nullptr;
   REQUIRE(qrt_options_create(&options) == QRT_OK);

@@ -15,6 +15,7 @@
 #include "kernels/reference/dynamic_fully_connected_f32s8.h"
 #include "runtime/interpreter.h"
 #include "runtime/model.h"
+#include "runtime/op_precision.h"
 #include "runtime/ops/op_registry.h"
 
 using namespace qrt;
@@ -166,6 +167,7 @@ TEST_CASE("dynamic FC op: MACs are output elements times depth", "[dynamic_fc_op
   std::unique_ptr<Model> model;
   REQUIRE(load(Spec{}, &model).ok());
   REQUIRE(op_macs(*model, model->ops()[0]) == 24u * 10u);
+  REQUIRE(std::string(op_precision(*model, model->ops()[0])) == "dynamic int8");
 }
 
 TEST_CASE("dynamic FC op: hostile models are refused at load", "[dynamic_fc_op]") {

@@ -24,6 +24,7 @@
 #include "kernels/reference/softmax_f32.h"
 #include "runtime/interpreter.h"
 #include "runtime/model.h"
+#include "runtime/op_precision.h"
 
 using namespace qrt;
 
@@ -191,6 +192,10 @@ TEST_CASE("float32 ops: int8 and float32 ops meet at QUANTIZE and DEQUANTIZE", "
   const auto input = random_floats(18, 9, -4, 4);
   const auto got = run_float(interpreter, input);
   CHECK(interpreter.prepared_op(3).kernel_name() == "unary_f32_reference");
+  CHECK(std::string(op_precision(*model, model->ops()[0])) == "float32->int8");
+  CHECK(std::string(op_precision(*model, model->ops()[1])) == "int8");
+  CHECK(std::string(op_precision(*model, model->ops()[2])) == "int8->float32");
+  CHECK(std::string(op_precision(*model, model->ops()[3])) == "float32");
   for (size_t i = 0; i < input.size(); ++i) {
     const double qv = std::min(127.0, std::max(-128.0, std::nearbyint(static_cast<double>(input[i] / 0.05f)) + 3));
     const double relu = std::max(qv, 3.0);
@@ -335,6 +340,8 @@ TEST_CASE("float32 ops: float16 weights are widened at prepare and give the floa
   const auto got = run_float(half_run, input);
   const auto want = run_float(float_run, input);
   REQUIRE(got == want);
+  CHECK(std::string(op_precision(*half_model, half_model->ops()[0])) == "float32+fp16 weights");
+  CHECK(std::string(op_precision(*float_model, float_model->ops()[0])) == "float32");
 
   // A float16 tensor that is quantized is refused.
   QfbWriter bad;

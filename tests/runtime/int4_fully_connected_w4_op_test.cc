@@ -19,6 +19,7 @@
 #include "kernels/reference/fully_connected_f32w4.h"
 #include "runtime/interpreter.h"
 #include "runtime/model.h"
+#include "runtime/op_precision.h"
 #include "runtime/ops/op_registry.h"
 
 using namespace qrt;
@@ -115,6 +116,7 @@ TEST_CASE("FULLY_CONNECTED_W4: the interpreter gives the reference kernel's valu
   INFO(loaded.message);
   REQUIRE(loaded.ok());
   REQUIRE(op_macs(*model, model->ops()[0]) == uint64_t{6} * 5 * 64);
+  REQUIRE(std::string(op_precision(*model, model->ops()[0])) == "int4 weights");
 
   std::mt19937 rng(8);
   std::normal_distribution<float> d(0.0f, 1.0f);

@@ -304,6 +304,14 @@ class Interpreter {
     return info;
   }
 
+  // "int8", "float32", "int4 weights", ... (qrt_interpreter_get_op_precision).
+  const char* op_precision(size_t index) const {
+    const char* precision = nullptr;
+    detail::check(qrt_interpreter_get_op_precision(handle_, index, &precision),
+                  "qrt_interpreter_get_op_precision");
+    return precision;
+  }
+
   qrt_interpreter* get() noexcept { return handle_; }
   const qrt_interpreter* get() const noexcept { return handle_; }
 
