@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <unistd.h>
 #include <random>
 
 #include "converter/calibration/calibration_inputs.h"
@@ -22,8 +23,9 @@ namespace fs = std::filesystem;
 
 constexpr int kSamples = 16;
 
+// One folder per process: ctest runs this file's test cases in parallel.
 fs::path fresh_dir() {
-  const fs::path dir = fs::temp_directory_path() / "qrt_calib_multi_input";
+  const fs::path dir = fs::temp_directory_path() / ("qrt_calib_multi_input_" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
