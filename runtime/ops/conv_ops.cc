@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <string>
 
 #include "kernels/kernel_table.h"
 #include "runtime/ops/op_checks.h"
@@ -150,6 +151,32 @@ const int32_t* bias_data(const TensorDesc* bias) {
   return bias ? reinterpret_cast<const int32_t*>(bias->data) : nullptr;
 }
 
+// 64-byte aligned storage for packed weights, indirection buffers and scratch.
+constexpr size_t kPackedAlignment = 64;
+void release_aligned(uint8_t* p) { ::operator delete[](p, std::align_val_t(kPackedAlignment)); }
+using Buffer = std::unique_ptr<uint8_t[], void (*)(uint8_t*)>;
+Buffer allocate_aligned(size_t bytes) {
+  return Buffer(new (std::align_val_t(kPackedAlignment), std::nothrow) uint8_t[std::max<size_t>(bytes, 1)],
+                release_aligned);
+}
+
+// One A panel per thread (gemm_run_parallel and igemm_run_parallel give each
+// range its own), stride bytes apart; grown when the thread count changes.
+struct PanelScratch {
+  Buffer panels;
+  size_t stride;
+  size_t count = 1;
+  Status resize(size_t threads, const char* what) {
+    threads = std::max<size_t>(threads, 1);
+    if (threads == count) return ok_status();
+    Buffer grown = allocate_aligned(threads * stride);
+    if (!grown) return error(QRT_OUT_OF_MEMORY, std::string("cannot allocate the per-thread ") + what + " scratch");
+    panels = std::move(grown);
+    count = threads;
+    return ok_status();
+  }
+};
+
 // Shared by the three ops: the prepared params, their epilogue storage, the
 // kernel, and the tensors it reads and writes.
 template <typename Params, typename Fn>
@@ -188,52 +215,33 @@ std::unique_ptr<PreparedOp> make_accumulating_op(Params params, OutputRequantSto
 // prepared op, so each interpreter holds its own copy for now.
 class PackedGemmOp : public PreparedOp {
  public:
-  using Buffer = std::unique_ptr<uint8_t[], void (*)(uint8_t*)>;
-
   static Status make(const GemmKernel& kernel, const GemmPackParams& pack, size_t m, const OpDesc& op,
                      std::unique_ptr<PreparedOp>* prepared) {
-    Buffer packed = allocate(kernel.packed_size(pack.requant.rule, pack.n, pack.k));
-    Buffer scratch = allocate(gemm_scratch_stride(kernel.layout, pack.k));
+    Buffer packed = allocate_aligned(kernel.packed_size(pack.requant.rule, pack.n, pack.k));
+    Buffer scratch = allocate_aligned(gemm_scratch_stride(kernel.layout, pack.k));
     if (!packed || !scratch) return error(QRT_OUT_OF_MEMORY, "cannot allocate the packed weights");
     kernel.pack(kernel.layout, pack, packed.get());
     const GemmRunParams params = make_gemm_run_params(pack, m, static_cast<size_t>(pack.k), static_cast<size_t>(pack.n));
     prepared->reset(new PackedGemmOp(kernel, params, std::move(packed), std::move(scratch), op));
     return ok_status();
   }
-  // One A panel per thread (gemm_run_parallel gives each range its own).
-  Status set_thread_count(size_t threads) override {
-    threads = std::max<size_t>(threads, 1);
-    if (threads == scratch_count_) return ok_status();
-    Buffer scratch = allocate(threads * scratch_stride_);
-    if (!scratch) return error(QRT_OUT_OF_MEMORY, "cannot allocate the per-thread GEMM scratch");
-    scratch_ = std::move(scratch);
-    scratch_count_ = threads;
-    return ok_status();
-  }
+  Status set_thread_count(size_t threads) override { return scratch_.resize(threads, "GEMM"); }
   void run(const RunContext& c) const override {
     gemm_run_parallel(kernel_.run, kernel_.layout, params_, reinterpret_cast<const int8_t*>(c.tensor_data[input_]),
-                      packed_.get(), scratch_.get(), scratch_stride_, scratch_count_,
+                      packed_.get(), scratch_.panels.get(), scratch_.stride, scratch_.count,
                       reinterpret_cast<int8_t*>(c.tensor_data[output_]), c.threadpool);
   }
   std::string kernel_name() const override { return kernel_.name; }
 
  private:
-  static constexpr size_t kAlignment = 64;
-  static void release(uint8_t* p) { ::operator delete[](p, std::align_val_t(kAlignment)); }
-  static Buffer allocate(size_t bytes) {
-    return Buffer(new (std::align_val_t(kAlignment), std::nothrow) uint8_t[std::max<size_t>(bytes, 1)], release);
-  }
   PackedGemmOp(const GemmKernel& kernel, const GemmRunParams& params, Buffer packed, Buffer scratch, const OpDesc& op)
-      : kernel_(kernel), params_(params), packed_(std::move(packed)), scratch_(std::move(scratch)),
-        scratch_stride_(gemm_scratch_stride(kernel.layout, params.k)), input_(op.inputs[0]),
+      : kernel_(kernel), params_(params), packed_(std::move(packed)), scratch_{std::move(scratch), gemm_scratch_stride(kernel.layout, params.k)}, input_(op.inputs[0]),
         output_(op.outputs[0]) {}
 
   GemmKernel kernel_;
   GemmRunParams params_;
   Buffer packed_;
-  Buffer scratch_;  // scratch_count_ A panels, scratch_stride_ bytes apart
-  size_t scratch_stride_;
-  size_t scratch_count_ = 1;
+  PanelScratch scratch_;
   int32_t input_, output_;
 };
 
@@ -243,15 +251,13 @@ class PackedGemmOp : public PreparedOp {
 // row of input zero points built here, once.
 class PackedConvOp : public PreparedOp {
  public:
-  using Buffer = std::unique_ptr<uint8_t[], void (*)(uint8_t*)>;
-
   static Status make(const ConvKernel& kernel, const reference::Conv2DParams& p, const GemmPackParams& pack,
                      const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
     const size_t indirection_bytes = conv_indirection_size(p) * sizeof(int32_t);
-    Buffer packed = allocate(kernel.packed_size(pack.requant.rule, pack.n, pack.k));
-    Buffer scratch = allocate(gemm_scratch_stride(kernel.layout, pack.k));
-    Buffer indirection = allocate(indirection_bytes);
-    Buffer zero_row = allocate(static_cast<size_t>(p.input_channels));
+    Buffer packed = allocate_aligned(kernel.packed_size(pack.requant.rule, pack.n, pack.k));
+    Buffer scratch = allocate_aligned(gemm_scratch_stride(kernel.layout, pack.k));
+    Buffer indirection = allocate_aligned(indirection_bytes);
+    Buffer zero_row = allocate_aligned(static_cast<size_t>(p.input_channels));
     if (!packed || !scratch || !indirection || !zero_row) {
       return error(QRT_OUT_OF_MEMORY, "cannot allocate the packed convolution weights and indirection buffer");
     }
@@ -270,44 +276,28 @@ class PackedConvOp : public PreparedOp {
                                      std::move(zero_row), op));
     return ok_status();
   }
-  // One A panel per thread (igemm_run_parallel gives each range its own).
-  Status set_thread_count(size_t threads) override {
-    threads = std::max<size_t>(threads, 1);
-    if (threads == scratch_count_) return ok_status();
-    Buffer scratch = allocate(threads * scratch_stride_);
-    if (!scratch) return error(QRT_OUT_OF_MEMORY, "cannot allocate the per-thread convolution scratch");
-    scratch_ = std::move(scratch);
-    scratch_count_ = threads;
-    return ok_status();
-  }
+  Status set_thread_count(size_t threads) override { return scratch_.resize(threads, "convolution"); }
   void run(const RunContext& c) const override {
     igemm_run_parallel(kernel_.run, kernel_.layout, params_, reinterpret_cast<const int8_t*>(c.tensor_data[input_]),
-                       packed_.get(), scratch_.get(), scratch_stride_, scratch_count_,
+                       packed_.get(), scratch_.panels.get(), scratch_.stride, scratch_.count,
                        reinterpret_cast<int8_t*>(c.tensor_data[output_]), c.threadpool);
   }
   std::string kernel_name() const override { return kernel_.name; }
 
  private:
-  static constexpr size_t kAlignment = 64;
-  static void release(uint8_t* p) { ::operator delete[](p, std::align_val_t(kAlignment)); }
-  static Buffer allocate(size_t bytes) {
-    return Buffer(new (std::align_val_t(kAlignment), std::nothrow) uint8_t[std::max<size_t>(bytes, 1)], release);
-  }
   PackedConvOp(const ConvKernel& kernel, const IgemmRunParams& params, Buffer packed, Buffer scratch,
                Buffer indirection, Buffer zero_row, const OpDesc& op)
-      : kernel_(kernel), params_(params), packed_(std::move(packed)), scratch_(std::move(scratch)),
-        indirection_(std::move(indirection)), zero_row_(std::move(zero_row)),
-        scratch_stride_(gemm_scratch_stride(kernel.layout, params.gemm.k)), input_(op.inputs[0]),
+      : kernel_(kernel), params_(params), packed_(std::move(packed)),
+        scratch_{std::move(scratch), gemm_scratch_stride(kernel.layout, params.gemm.k)},
+        indirection_(std::move(indirection)), zero_row_(std::move(zero_row)), input_(op.inputs[0]),
         output_(op.outputs[0]) {}
 
   ConvKernel kernel_;
   IgemmRunParams params_;  // points into indirection_ and zero_row_
   Buffer packed_;
-  Buffer scratch_;  // scratch_count_ A panels, scratch_stride_ bytes apart
+  PanelScratch scratch_;
   Buffer indirection_;
   Buffer zero_row_;
-  size_t scratch_stride_;
-  size_t scratch_count_ = 1;
   int32_t input_, output_;
 };
 
@@ -317,8 +307,6 @@ class PackedConvOp : public PreparedOp {
 // invoke splits the output rows over the thread pool.
 class PackedDwconvOp : public PreparedOp {
  public:
-  using Buffer = std::unique_ptr<uint8_t[], void (*)(uint8_t*)>;
-
   static Status make(const DwconvKernel& kernel, const reference::DepthwiseConv2DParams& p, const int32_t* bias,
                      const int8_t* weights, const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
     DwconvPackParams pack;
@@ -331,7 +319,7 @@ class PackedDwconvOp : public PreparedOp {
     pack.filter_zero_point = p.filter_zero_point;
     pack.requant = p.requant;
     const size_t bytes = kernel.packed_size(pack.requant.rule, pack.channels, pack.kernel_height * pack.kernel_width);
-    Buffer packed(new (std::align_val_t(kAlignment), std::nothrow) uint8_t[std::max<size_t>(bytes, 1)], release);
+    Buffer packed = allocate_aligned(bytes);
     if (!packed) return error(QRT_OUT_OF_MEMORY, "cannot allocate the packed depthwise weights");
     kernel.pack(pack, packed.get());
     DwconvRunParams r = make_dwconv_run_params(pack);
@@ -359,8 +347,6 @@ class PackedDwconvOp : public PreparedOp {
   std::string kernel_name() const override { return name_; }
 
  private:
-  static constexpr size_t kAlignment = 64;
-  static void release(uint8_t* p) { ::operator delete[](p, std::align_val_t(kAlignment)); }
   PackedDwconvOp(const char* name, DwconvRunFn* run, const DwconvRunParams& params, Buffer packed, const OpDesc& op)
       : name_(name), run_(run), params_(params), packed_(std::move(packed)), input_(op.inputs[0]),
         output_(op.outputs[0]) {}
