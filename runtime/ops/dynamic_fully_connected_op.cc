@@ -13,8 +13,8 @@
 #include "kernels/dynamic_fully_connected_f32s8.h"
 #include "kernels/kernel_table.h"
 #include "kernels/reference/dynamic_fully_connected_f32s8.h"
-#include "runtime/ops/ops.h"
 #include "runtime/ops/float_ops.h"
+#include "runtime/ops/ops.h"
 
 namespace qrt {
 namespace {
