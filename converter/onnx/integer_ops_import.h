@@ -18,4 +18,14 @@ namespace qrt::convert {
 
 void import_integer_ops(IrGraph& graph);
 
+// DynamicQuantizeLinear written out as its ONNX function body (ReduceMin /
+// Min 0, ReduceMax / Max 0, Sub, Div 255, zero point Cast<uint8>(Round(Clip(
+// 0 - min / scale, 0, 255))), QuantizeLinear(x, scale, zero point)), as
+// ONNX's *_expanded tests and function inlining write it: matched node for
+// node and replaced by one DynamicQuantizeLinear node. Identity nodes that
+// only pass the scale or zero point to graph outputs are folded into it.
+// Runs before the QDQ folding, which would refuse the computed scale.
+// Returns how many it replaced.
+int fold_expanded_dynamic_quantize_linear(IrGraph& graph);
+
 }  // namespace qrt::convert

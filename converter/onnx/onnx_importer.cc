@@ -38,6 +38,7 @@ bool onnx_graph_is_quantized(const convert::IrGraph& graph) {
 
 std::set<std::string> onnx_to_quantized_form(convert::IrGraph& graph, std::vector<std::string>* notes) {
   convert::fold_import_constants(graph);
+  convert::fold_expanded_dynamic_quantize_linear(graph);  // before fold_qdq, which needs constant scales
   convert::import_qoperators(graph);
   convert::fold_qdq(graph, notes);
   convert::import_dynamic_quantization(graph, notes);  // DynamicQuantizeLinear + MatMulInteger, DynamicQuantizeMatMul

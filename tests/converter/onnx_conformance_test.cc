@@ -78,12 +78,9 @@ NodeTestResult run_node_test(const fs::path& dir) {
   return r;
 }
 
-// Byte-exact tests, and the ones qrt refuses by design (the expanded
-// DynamicQuantizeLinear: a QuantizeLinear whose scale other nodes compute;
-// per-axis activations, batched B, per-row bias).
-const std::set<std::string> kMustRefuse = {
-    "test_dynamicquantizelinear_expanded", "test_dynamicquantizelinear_max_adjusted_expanded",
-    "test_dynamicquantizelinear_min_adjusted_expanded", "test_quantizelinear_axis", "test_dequantizelinear_axis"};
+// Byte-exact tests, and the ones qrt refuses by design (per-axis
+// activations, batched B, per-row bias).
+const std::set<std::string> kMustRefuse = {"test_quantizelinear_axis", "test_dequantizelinear_axis"};
 
 // Outputs that differ from the stored expectation, under investigation:
 //  - test_qgemm_int8_bias_per_output: the expected output adds C[m] per row

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -169,6 +170,32 @@ TEST_CASE("integer ops: a zero point computed at run time and the expanded form 
   add_node(eg, "QuantizeLinear", {"x", "scale", "zp"}, {"y"});
   const std::string expanded_why = refusal(e);
   CHECK(expanded_why.find("'scale' is computed at run time (dynamic quantization)") != std::string::npos);
+}
+
+TEST_CASE("expanded DynamicQuantizeLinear: matched only when every constant of the function body is ONNX's", "[onnx][integer_ops]") {
+  const std::string path = "/usr/share/libonnx-testdata/data/node/test_dynamicquantizelinear_expanded/model.onnx";
+  const std::vector<uint8_t> bytes = onnx_test::read_bytes(path);
+  if (bytes.empty()) {
+    WARN("skipped: " << path << " is absent");
+    return;
+  }
+  onnx::ModelProto m;
+  REQUIRE(m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())));
+  qrt::ImportSummary summary;
+  convert(m, &summary);
+  CHECK(summary.op_counts == std::map<std::string, int>{{"DYNAMIC_QUANTIZE_LINEAR", 1}});
+  // 254 levels instead of 255 is another computation: left alone, and refused as run-time quantization.
+  bool changed = false;
+  for (onnx::NodeProto& n : *m.mutable_graph()->mutable_node()) {
+    if (n.op_type() != "Constant" || n.output(0).find("Q_Max") == std::string::npos) continue;
+    onnx::TensorProto* t = n.mutable_attribute(0)->mutable_t();
+    t->clear_float_data();
+    t->clear_raw_data();
+    t->add_float_data(254.0f);
+    changed = true;
+  }
+  REQUIRE(changed);
+  CHECK(refusal(m).find("computed at run time") != std::string::npos);
 }
 
 }  // namespace
