@@ -283,6 +283,10 @@ TEST_CASE("isa dispatch: avx2 gives the reference bytes", "[isa]") { check_isa_m
 
 TEST_CASE("isa dispatch: avx512vnni gives the reference bytes", "[isa]") { check_isa_matches_reference("avx512vnni"); }
 
+TEST_CASE("isa dispatch: avxvnni gives the reference bytes", "[isa]") { check_isa_matches_reference("avxvnni"); }
+
+TEST_CASE("isa dispatch: sse41 gives the reference bytes", "[isa]") { check_isa_matches_reference("sse41"); }
+
 TEST_CASE("isa dispatch: neon gives the reference bytes", "[isa][arm]") { check_isa_matches_reference("neon"); }
 
 TEST_CASE("isa dispatch: neondot gives the reference bytes", "[isa][arm]") { check_isa_matches_reference("neondot"); }
@@ -348,7 +352,7 @@ TEST_CASE("isa dispatch: QRT_ISA forces an ISA, and refuses unknown or unavailab
 TEST_CASE("isa dispatch: depthwise kernels give the reference bytes on 1 and 2 threads", "[isa][dwconv]") {
   int ran = 0;
   std::string why;
-  for (const char* isa : {"avx512vnni", "avx2"}) {
+  for (const char* isa : {"avx512vnni", "avxvnni", "avx2", "sse41"}) {
     const KernelTable* table = find_kernel_table(isa, &why);
     if (table == nullptr) continue;
     ++ran;
