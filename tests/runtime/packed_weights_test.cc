@@ -4,8 +4,8 @@
 //  - a file with packed weights gives the bytes of the plain file on every
 //    ISA this CPU has, uses them in place when its kernel matches (no bytes
 //    allocated) and repacks when it does not;
-//  - a damaged packing (blob, original weights, size) fails prepare with a
-//    message, malformed entries fail the load.
+//  - a damaged or stale packing (blob, scale, bias, size) fails prepare with
+//    a message, malformed entries fail the load.
 #include <cstring>
 #include <random>
 #include <string>
@@ -298,12 +298,22 @@ TEST_CASE("packed weights: damaged packings fail prepare with a message; other I
     bad[packed_blob_offset(bad, 0)] ^= 0x01;
     expect_refused(bad, "fail their checksum");
   }
-  SECTION("one original weight, the packing left stale") {
+  SECTION("the output scale of an op, the packing left stale (its requantization values changed)") {
     std::vector<uint8_t> bad = packed;
     const fb::Model& root = *fb::GetModel(bad.data());
-    const int weights = root.graph()->operators()->Get(4)->inputs()->Get(1);  // fc/w
-    const int buffer = root.graph()->tensors()->Get(weights)->buffer();
-    bad[static_cast<size_t>(root.buffers()->Get(buffer)->offset()) + 5] ^= 0x10;
+    const int output = root.graph()->operators()->Get(4)->outputs()->Get(0);  // logits
+    const auto* scales = root.graph()->tensors()->Get(output)->quantization()->scale();
+    const float changed = scales->Get(0) * 1.25f;
+    std::memcpy(bad.data() + (reinterpret_cast<const uint8_t*>(scales->Data()) - bad.data()), &changed,
+                sizeof(changed));
+    expect_refused(bad, "fail their checksum");
+  }
+  SECTION("one bias value, the packing left stale") {
+    std::vector<uint8_t> bad = packed;
+    const fb::Model& root = *fb::GetModel(bad.data());
+    const int bias = root.graph()->operators()->Get(2)->inputs()->Get(2);  // dw/b
+    const int buffer = root.graph()->tensors()->Get(bias)->buffer();
+    bad[static_cast<size_t>(root.buffers()->Get(buffer)->offset()) + 1] ^= 0x01;
     expect_refused(bad, "fail their checksum");
   }
   SECTION("a blob of the wrong size") {
