@@ -39,7 +39,8 @@ bool is_float_op(const Model& model, const OpDesc& op) {
     case fb::OpType::QUANTIZE:
     case fb::OpType::DEQUANTIZE:
     case fb::OpType::RESHAPE:
-    case fb::OpType::FULLY_CONNECTED_W4: return false;  // float32 by definition, with its own glue
+    case fb::OpType::FULLY_CONNECTED_W4:  // float32 by definition, with its own glue
+    case fb::OpType::GATHER: return false;  // int8 or float32 tables alike
     default: break;
   }
   const TensorDesc* input = op_input(model, op, 0);

@@ -15,7 +15,7 @@
 
 namespace qrt {
 
-// True for an op other than QUANTIZE, DEQUANTIZE, RESHAPE and
+// True for an op other than QUANTIZE, DEQUANTIZE, RESHAPE, GATHER and
 // FULLY_CONNECTED_W4 (which handle float32 themselves) whose first input or
 // first output is float32.
 bool is_float_op(const Model& model, const OpDesc& op);
