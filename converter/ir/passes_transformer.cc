@@ -1,7 +1,7 @@
 // Passes for transformer graphs as PyTorch exports them: LayerNorm written
 // out as ReduceMean / Sub / Pow / Sqrt / Div (below opset 17) becomes one
 // LayerNormalization node, the erf form of GELU becomes one Gelu node (one int8 table instead of five int8 ops), and
-// Div by a constant becomes Mul by its reciprocal (qrt has no int8 Div; the
+// Div by a scalar constant becomes Mul by its reciprocal (qrt has no int8 Div; the
 // attention scale 1/sqrt(d) is such a Div).
 #include <cmath>
 
@@ -228,14 +228,18 @@ int fuse_layer_norm(IrGraph* graph) {
   return fused;
 }
 
-// Div(x, constant c) -> Mul(x, 1 / c) for an activation x.
+// Div(x, scalar constant c) -> Mul(x, 1 / c) for an activation x.
 int div_by_constant_to_mul(IrGraph* graph) {
   int rewritten = 0;
   for (IrNode& node : graph->nodes) {
     if (node.op_type != "Div" || !node.domain.empty() || node.inputs.size() != 2) continue;
     const IrValue* x = graph->find(node.inputs[0]);
     HostTensor c;
-    if (!x || x->is_constant || !constant_tensor(*graph, node.inputs[1], &c) || !c.is_float()) continue;
+    // Scalars only (the attention scale): a per-channel divisor would become
+    // an int8 MUL whose constant shares one scale, and stays a float32 Div.
+    if (!x || x->is_constant || !constant_tensor(*graph, node.inputs[1], &c) || !c.is_float() || c.size() != 1) {
+      continue;
+    }
     bool finite = true;
     for (float& v : c.f) {
       v = 1.0f / v;

@@ -74,9 +74,10 @@ double cosine(const std::vector<float>& a, const std::vector<float>& b) {
   return ab / std::sqrt(aa * bb);
 }
 
-std::vector<uint8_t> convert(const char* file, ImportSummary* summary) {
+std::vector<uint8_t> convert(const char* file, ImportSummary* summary, bool random_calibration = false) {
   PtqOptions ptq;
-  ptq.calibration_paths = {(fixture_dir() / "calibration.npy").string()};
+  if (random_calibration) ptq.random_calibration = true;
+  else ptq.calibration_paths = {(fixture_dir() / "calibration.npy").string()};
   const std::vector<uint8_t> onnx = model_bytes(file);
   return import_onnx_with_ptq(onnx.data(), onnx.size(), ImportOptions{}, OnnxLoadOptions{}, ptq, summary);
 }
@@ -150,6 +151,15 @@ TEST_CASE("transformer: opset 14's written-out LayerNorm is fused and converts a
   const double cos = cosine(int8_logits(qfb, ids), float_logits(ids));
   INFO("cosine " << cos);
   CHECK(cos >= 0.98);
+}
+
+TEST_CASE("transformer: --calib random draws token ids below the embedding's row count", "[transformer]") {
+  ImportSummary summary;
+  const std::vector<uint8_t> qfb = convert("model.onnx", &summary, true);
+  const tools::NpyArray ids = npy("heldout_ids.npy");
+  const double cos = cosine(int8_logits(qfb, ids), float_logits(ids));
+  INFO("cosine " << cos);
+  CHECK(cos >= 0.95);
 }
 
 TEST_CASE("transformer: an out-of-range token id fails invoke instead of reading outside the table",
