@@ -58,6 +58,9 @@ KernelTable make_reference_table() {
   t.resize_nearest_neighbor = {"resize_nearest_neighbor_s8_reference", reference::resize_nearest_neighbor_s8};
   t.arg_max = {"arg_max_s8_reference", reference::arg_max_s8};
   t.fully_connected_f32w4 = {"fully_connected_f32w4_reference", reference::fully_connected_f32w4};
+  t.batch_matmul = {"batch_matmul_s8_reference", reference::batch_matmul_s8};
+  t.layer_norm = {"layer_norm_s8_reference", reference::layer_norm_s8};
+  t.gather = {"gather_x8_reference", reference::gather_x8};
   return t;
 }
 

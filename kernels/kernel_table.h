@@ -14,12 +14,15 @@
 #include "kernels/gemm_s8.h"
 
 #include "kernels/reference/arg_max_s8.h"
+#include "kernels/reference/batch_matmul_s8.h"
 #include "kernels/reference/binary_elementwise_s8.h"
 #include "kernels/reference/concatenation_s8.h"
 #include "kernels/reference/conv2d_s8.h"
 #include "kernels/reference/depthwise_conv2d_s8.h"
 #include "kernels/reference/fully_connected_f32w4.h"
 #include "kernels/reference/fully_connected_s8.h"
+#include "kernels/reference/gather_x8.h"
+#include "kernels/reference/layer_norm_s8.h"
 #include "kernels/reference/lut_s8.h"
 #include "kernels/reference/mean_s8.h"
 #include "kernels/reference/pad_s8.h"
@@ -140,8 +143,15 @@ struct KernelTable {
   Kernel<void(const reference::FullyConnectedF32W4Params&, const float*, const uint8_t*, const float*, const float*,
               float*)>
       fully_connected_f32w4;
+<<<<<<< HEAD
   // DYNAMIC_FULLY_CONNECTED: float32 activations quantized per run, int8 weights.
   DynamicFcKernel dynamic_fully_connected;
+=======
+  // Transformer ops (BATCH_MATMUL, LAYER_NORM, GATHER).
+  Kernel<void(const reference::BatchMatMulParams&, const int8_t*, const int8_t*, int8_t*)> batch_matmul;
+  Kernel<void(const reference::LayerNormParams&, const int8_t*, int8_t*)> layer_norm;
+  Kernel<int64_t(const reference::GatherParams&, const uint8_t*, const int32_t*, uint8_t*)> gather;
+>>>>>>> h/transformer
 };
 
 // The best table for this CPU (QRT_ISA is not consulted). Thread-safe;

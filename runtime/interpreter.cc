@@ -202,12 +202,12 @@ Status Interpreter::invoke() {
   }
   const RunContext context{tensor_data_.data(), threadpool_};
   if (!options_.profiling) {
-    for (const std::unique_ptr<PreparedOp>& op : ops_) op->run(context);
+    for (size_t i = 0; i < ops_.size(); ++i) QRT_RETURN_IF_ERROR(run_op(i, context));
   } else {
     using Clock = std::chrono::steady_clock;
     Clock::time_point start = Clock::now();
     for (size_t i = 0; i < ops_.size(); ++i) {
-      ops_[i]->run(context);
+      QRT_RETURN_IF_ERROR(run_op(i, context));
       const Clock::time_point end = Clock::now();
       const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count();
       OpProfile& profile = profiles_[i];
@@ -222,6 +222,16 @@ Status Interpreter::invoke() {
     if (output_buffers_[i] != tensor_data_[t]) flip_sign_bits(tensor_data_[t], output_buffers_[i], tensors[t].byte_size);
   }
   return ok_status();
+}
+
+Status Interpreter::run_op(size_t index, const RunContext& context) const {
+  Status status = ops_[index]->run_checked(context);
+  if (!status.ok()) {
+    const OpDesc& op = model_.ops()[index];
+    status.message = "op " + std::to_string(index) + (op.name.empty() ? "" : " '" + op.name + "'") + " (" +
+                     fb::EnumNameOpType(op.type) + "): " + status.message;
+  }
+  return status;
 }
 
 Interpreter::PackedWeightUse Interpreter::packed_weight_use() const {

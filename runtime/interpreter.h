@@ -89,6 +89,8 @@ class Interpreter {
   Status plan_memory();
   Status bind_graph_io();
   Status prepare_backend_op(size_t index, const KernelTable& kernels);
+  // Runs op `index`; a failure names the op.
+  Status run_op(size_t index, const RunContext& context) const;
   Status bind_delegated_ops(const KernelTable& kernels);
 
   const Model& model_;

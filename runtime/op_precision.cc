@@ -37,6 +37,10 @@ const char* op_precision(const Model& model, const OpDesc& op) {
       return "float32->int8";
     case fb::OpType::DEQUANTIZE:
       return "int8->float32";
+    case fb::OpType::GATHER: {  // the table's values, not the int32 indices
+      const TensorDesc* table = op.inputs.empty() ? nullptr : tensor_at(model, op.inputs[0]);
+      return table != nullptr ? dtype_precision(table->dtype) : "int8";
+    }
     default:
       break;
   }

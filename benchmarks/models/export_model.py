@@ -3,8 +3,10 @@
 
   /usr/bin/python3 benchmarks/models/export_model.py mobilenet_v2 -o build/models/mobilenet_v2.onnx
   /usr/bin/python3 benchmarks/models/export_model.py resnet18 -o build/models/resnet18.onnx
+  /usr/bin/python3 benchmarks/models/export_model.py transformer_encoder -o build/models/transformer_encoder.onnx
 
-Models: mobilenet_v1, mobilenet_v2, resnet18, resnet50. The architectures are
+Models: mobilenet_v1, mobilenet_v2, resnet18, resnet50 (CNNs) and
+transformer_encoder (below). The CNN architectures are
 torchvision's (MobileNetV2, ResNet-18 and ResNet-50 as torchvision.models builds
 them with weights=None; MobileNet v1, which torchvision lacks, from the paper),
 written out here because Debian ships python3-torch without torchvision. Weights are torchvision's
@@ -12,6 +14,12 @@ random initialisation under a fixed seed, so the file is the same on every
 run with the same torch. Export: ONNX opset 13, one input "input" of shape
 1x3x224x224 float32, one output "logits" [1,1000]; the model is in eval mode
 (BatchNorm uses its running statistics, Dropout is off).
+
+transformer_encoder (transformer_encoder.py) is a small BERT-style encoder:
+vocab 1000, sequence 64, hidden 128, 2 layers, 4 heads, FFN 512, 16 labels
+per token, random weights under the seed. Input "input_ids" int64 [1,64],
+output "logits" [1,64,16], ONNX opset 17 (LayerNormalization is one node).
+Its calibration ids: make_inputs.py --token-ids.
 
 Generated models belong in a build folder; they are not committed.
 """
@@ -218,7 +226,8 @@ class MobileNetV1(nn.Module):
         return self.classifier(torch.flatten(x, 1))
 
 
-MODELS = {"mobilenet_v1": MobileNetV1, "mobilenet_v2": MobileNetV2, "resnet18": resnet18, "resnet50": resnet50}
+MODELS = {"mobilenet_v1": MobileNetV1, "mobilenet_v2": MobileNetV2, "resnet18": resnet18, "resnet50": resnet50,
+          "transformer_encoder": None}  # transformer_encoder.py, exported in main()
 
 
 def main():
@@ -230,10 +239,18 @@ def main():
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(1)
-    model = MODELS[args.model]().eval()
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     # Written to a temporary name first, so a build never sees half a file.
     partial = args.output + ".partial"
+    if args.model == "transformer_encoder":
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import transformer_encoder
+        model = transformer_encoder.TransformerEncoder().eval()
+        transformer_encoder.export(model, partial, seq=64)
+        os.replace(partial, args.output)
+        print(f"{args.model}: {sum(p.numel() for p in model.parameters())} parameters -> {args.output}")
+        return 0
+    model = MODELS[args.model]().eval()
     with torch.no_grad():
         torch.onnx.export(model, torch.zeros(*INPUT_SHAPE), partial, input_names=["input"],
                           output_names=["logits"], opset_version=13, do_constant_folding=True)

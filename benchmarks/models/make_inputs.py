@@ -11,6 +11,10 @@ normalised with ImageNet's mean and std as torchvision's transforms do.
 A randomly initialised network fed white noise has unrealistic activation
 statistics; smooth images give it larger, correlated regions, like photos.
 
+With --token-ids it writes token ids for transformer_encoder instead: each
+batch an int32 .npy [N,1,64] (qconvert feeds [1,64] int64 inputs from int32
+files), Zipf-distributed ids below --vocab (1000).
+
 Needs numpy only (no torch).
 """
 import argparse
@@ -42,6 +46,14 @@ def smooth_image(rng, size):
     return np.clip(image, 0.0, 1.0)
 
 
+def token_ids(rng, count, seq, vocab):
+    """int32 [count, 1, seq] token ids, Zipf-like (frequent low ids), closer
+    to text than uniform ids."""
+    ranks = np.arange(1, vocab + 1, dtype=np.float64)
+    p = (1.0 / ranks) / np.sum(1.0 / ranks)
+    return rng.choice(vocab, size=(count, 1, seq), p=p).astype(np.int32)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-o", "--output", required=True, help="folder for batch_NNN.npy")
@@ -49,12 +61,21 @@ def main():
     parser.add_argument("--batch-size", type=int, default=4)
     parser.add_argument("--size", type=int, default=224)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--token-ids", action="store_true", help="token ids for transformer_encoder")
+    parser.add_argument("--seq", type=int, default=64)
+    parser.add_argument("--vocab", type=int, default=1000)
     args = parser.parse_args()
     if args.batches < 1 or args.batch_size < 1 or args.size < 2:
         parser.error("--batches and --batch-size must be >= 1, --size >= 2")
 
     rng = np.random.default_rng(args.seed)
     os.makedirs(args.output, exist_ok=True)
+    if args.token_ids:
+        for b in range(args.batches):
+            ids = token_ids(rng, args.batch_size, args.seq, args.vocab)
+            np.save(os.path.join(args.output, f"batch_{b:03d}.npy"), ids)
+        print(f"{args.batches} batches of {args.batch_size} x {args.seq} token ids -> {args.output}")
+        return 0
     for b in range(args.batches):
         batch = np.stack([smooth_image(rng, args.size) for _ in range(args.batch_size)])
         batch = (batch - MEAN[None, :, None, None]) / STD[None, :, None, None]

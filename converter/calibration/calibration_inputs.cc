@@ -20,7 +20,10 @@ std::vector<const IrValue*> float_inputs(const IrGraph& graph) {
   for (const std::string& name : graph.inputs) {
     const IrValue* v = graph.find(name);
     if (!v || v->is_constant) continue;
-    if (v->dtype != IrDType::kFloat32) throw std::runtime_error("input '" + v->name + "' is not float32");
+    const bool ids = v->dtype == IrDType::kInt64 || v->dtype == IrDType::kInt32;  // token ids (Gather)
+    if (v->dtype != IrDType::kFloat32 && !ids) {
+      throw std::runtime_error("input '" + v->name + "' is not float32 (nor int32 / int64 token ids)");
+    }
     if (v->element_count() < 0) {
       throw std::runtime_error("input '" + v->name + "' has shape " + shape_text(v->shape) +
                                " with unknown dimensions: give --input-shape " + v->name + "=...");
@@ -105,14 +108,23 @@ std::vector<HostTensor> input_samples(const IrValue& input, const std::vector<st
     tools::NpyArray array;
     std::string error;
     if (!tools::read_npy(file, &array, &error)) throw std::runtime_error("calibration data: " + error);
-    if (array.dtype != QRT_DTYPE_FLOAT32) throw std::runtime_error("calibration data '" + file + "' is not float32");
-    const size_t count = array.data.size() / sizeof(float);
+    const bool ids = input.dtype != IrDType::kFloat32;
+    if (array.dtype != (ids ? QRT_DTYPE_INT32 : QRT_DTYPE_FLOAT32)) {
+      throw std::runtime_error("calibration data '" + file + "' is not " + (ids ? "int32 (token ids)" : "float32"));
+    }
+    const size_t count = array.data.size() / sizeof(float);  // 4-byte elements either way
     const bool one_sample = array.shape == input.shape;
     if (count == 0 || count % per_sample != 0 || (!one_sample && array.shape.size() < 2)) {
       throw std::runtime_error("calibration data '" + file + "' has shape " + shape_text(array.shape) +
                                "; input '" + input.name + "' needs " + shape_text(input.shape) + " or [N, ...] of it");
     }
     for (size_t s = 0; s < count / per_sample; ++s) {
+      if (ids) {
+        std::vector<int32_t> raw(per_sample);
+        std::memcpy(raw.data(), array.data.data() + s * per_sample * sizeof(int32_t), per_sample * sizeof(int32_t));
+        samples.push_back(HostTensor::int64s(input.shape, std::vector<int64_t>(raw.begin(), raw.end())));
+        continue;
+      }
       std::vector<float> x(per_sample);
       std::memcpy(x.data(), array.data.data() + s * per_sample * sizeof(float), per_sample * sizeof(float));
       samples.push_back(HostTensor::floats(input.shape, std::move(x)));
@@ -141,6 +153,31 @@ std::vector<HostTensorMap> load_calibration_samples(const IrGraph& graph, const 
   return samples;
 }
 
+namespace {
+
+// The fewest rows of the constant tables that Gather nodes index with `ids`
+// (every id below it is valid for all of them).
+int64_t indexed_rows(const IrGraph& graph, const std::string& ids) {
+  int64_t rows = -1;
+  for (const IrNode& node : graph.nodes) {
+    if (node.op_type != "Gather" || node.inputs.size() != 2 || node.inputs[1] != ids) continue;
+    const IrValue* table = graph.find(node.inputs[0]);
+    if (!table || !table->is_constant || table->shape.empty()) continue;
+    int64_t axis = node.int_attribute("axis", 0);
+    if (axis < 0) axis += static_cast<int64_t>(table->shape.size());
+    if (axis < 0 || axis >= static_cast<int64_t>(table->shape.size())) continue;
+    const int64_t extent = table->shape[static_cast<size_t>(axis)];
+    rows = rows < 0 ? extent : std::min(rows, extent);
+  }
+  if (rows < 1) {
+    throw std::runtime_error("input '" + ids + "' holds integers that index no constant table, so they have no "
+                             "random stand-in: give calibration data (--calib, int32 .npy)");
+  }
+  return rows;
+}
+
+}  // namespace
+
 std::vector<HostTensorMap> random_calibration_samples(const IrGraph& graph, int count) {
   const std::vector<const IrValue*> inputs = float_inputs(graph);
   std::mt19937 rng(20240611u);
@@ -149,6 +186,14 @@ std::vector<HostTensorMap> random_calibration_samples(const IrGraph& graph, int 
   for (int s = 0; s < count; ++s) {
     HostTensorMap sample;
     for (const IrValue* input : inputs) {
+      if (input->dtype != IrDType::kFloat32) {  // token ids: uniform over the rows they index
+        const int64_t rows = indexed_rows(graph, input->name);
+        std::uniform_int_distribution<int64_t> id(0, rows - 1);
+        std::vector<int64_t> ids(static_cast<size_t>(input->element_count()));
+        for (int64_t& v : ids) v = id(rng);
+        sample[input->name] = HostTensor::int64s(input->shape, std::move(ids));
+        continue;
+      }
       std::vector<float> x(static_cast<size_t>(input->element_count()));
       for (float& v : x) v = normal(rng);
       sample[input->name] = HostTensor::floats(input->shape, std::move(x));

@@ -284,6 +284,7 @@ void quantize_constants(IrGraph* g, bool per_tensor, const std::set<std::string>
     for (size_t k = 0; k < n.inputs.size(); ++k) {
       if (n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear") break;
       if ((n.op_type == "Clip" && k >= 1) || (n.op_type == "Pad" && k == 2)) continue;  // stay float
+      if (n.op_type == "LayerNormalization" && k >= 1) continue;  // gamma and beta: float32 in LAYER_NORM
       const IrValue* c = n.inputs[k].empty() ? nullptr : g->find(n.inputs[k]);
       if (!c || !c->is_constant || c->dtype != IrDType::kFloat32) continue;
       const std::string name = fresh_name(*g, n.inputs[k] + "_quantized");

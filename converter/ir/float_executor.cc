@@ -80,7 +80,10 @@ HostTensorMap run_float_graph(const IrGraph& graph, const HostTensorMap& inputs)
     if (declared && declared->is_constant) continue;  // an initializer listed as input (IR < 4)
     const auto it = inputs.find(name);
     if (it == inputs.end()) throw FloatExecutorError("graph input '" + name + "' was not given");
-    if (!it->second.is_float()) throw FloatExecutorError("graph input '" + name + "' must be float32");
+    const bool integer_input = declared && (declared->dtype == IrDType::kInt64 || declared->dtype == IrDType::kInt32);
+    if (it->second.is_float() == integer_input) {  // token ids are integers (int64), everything else float32
+      throw FloatExecutorError("graph input '" + name + "' must be " + (integer_input ? "integers" : "float32"));
+    }
     if (it->second.size() != shape_element_count(it->second.shape)) {
       throw FloatExecutorError("graph input '" + name + "' has " + std::to_string(it->second.size()) +
                                " values for shape " + shape_text(it->second.shape));

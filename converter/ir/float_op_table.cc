@@ -46,6 +46,8 @@ FloatOpFunction find_float_op(const std::string& op_type) {
       {"Shape", run_shape},
       {"Gather", run_gather},
       {"Cast", run_cast},
+      {"LayerNormalization", run_layer_normalization},
+      {"ReduceMean", run_reduce_mean},
   };
   const auto it = table.find(op_type);
   return it == table.end() ? nullptr : it->second;

@@ -56,5 +56,7 @@ std::vector<HostTensor> run_pad(const FloatOpContext&);
 std::vector<HostTensor> run_shape(const FloatOpContext&);
 std::vector<HostTensor> run_gather(const FloatOpContext&);
 std::vector<HostTensor> run_cast(const FloatOpContext&);
+std::vector<HostTensor> run_layer_normalization(const FloatOpContext&);  // float_ops_norm.cc
+std::vector<HostTensor> run_reduce_mean(const FloatOpContext&);
 
 }  // namespace qrt::convert

@@ -43,6 +43,18 @@ int canonicalize_fully_connected(IrGraph* graph);
 // activation is recorded on the producer (fused_activation.h) and removed.
 int fuse_activations(IrGraph* graph);
 
+// ReduceMean -> Sub -> Pow(2) -> ReduceMean -> Add(eps) -> Sqrt -> Div ->
+// Mul(gamma) [-> Add(beta)] over the last axis (PyTorch's LayerNorm below
+// opset 17) -> one LayerNormalization node.
+int fuse_layer_norm(IrGraph* graph);
+
+// x * 0.5 * (1 + erf(x / sqrt(2))) (PyTorch's exported GELU) -> one Gelu node.
+int fuse_gelu(IrGraph* graph);
+
+// Div of an activation by a scalar constant -> Mul by the reciprocal
+// (attention's 1 / sqrt(d)); qrt has no int8 Div. Run after fuse_gelu, whose pattern has a Div.
+int div_by_constant_to_mul(IrGraph* graph);
+
 // All of the above in a working order; returns a line per pass that changed something.
 std::vector<std::string> run_float_passes(IrGraph* graph);
 

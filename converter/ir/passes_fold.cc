@@ -15,7 +15,12 @@ int infer_static_shapes(IrGraph* graph) {
     const IrValue* v = graph->find(name);
     if (!v) return 0;
     if (v->is_constant) continue;
-    if (v->element_count() < 0 || v->dtype != IrDType::kFloat32) return 0;
+    if (v->element_count() < 0) return 0;
+    if (v->dtype == IrDType::kInt64 || v->dtype == IrDType::kInt32) {  // token ids: 0 is a valid index
+      zeros[name] = HostTensor::int64s(v->shape, std::vector<int64_t>(static_cast<size_t>(v->element_count()), 0));
+      continue;
+    }
+    if (v->dtype != IrDType::kFloat32) return 0;
     zeros[name] = HostTensor::floats(v->shape, std::vector<float>(static_cast<size_t>(v->element_count()), 0.0f));
   }
   if (!unsupported_float_nodes(*graph).empty()) return 0;

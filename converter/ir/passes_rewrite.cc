@@ -200,6 +200,9 @@ std::vector<std::string> run_float_passes(IrGraph* graph) {
   note("Pad folded into Conv/Pool", fold_pad_into_window_ops(graph));
   infer_static_shapes(graph);
   note("fully-connected rewrites", canonicalize_fully_connected(graph));
+  note("LayerNorm patterns fused", fuse_layer_norm(graph));
+  note("GELU patterns fused", fuse_gelu(graph));
+  note("Div by a scalar constant turned into Mul", div_by_constant_to_mul(graph));
   note("activations fused", fuse_activations(graph));
   remove_unused_values(graph);
   infer_static_shapes(graph);

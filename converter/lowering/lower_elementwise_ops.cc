@@ -108,6 +108,7 @@ void emit_table_op(Context& c, const IrNode& n) {
   if (op == "Sigmoid") return emit_unary(c, n, fb::OpType::LOGISTIC, {});
   if (op == "Tanh") return emit_unary(c, n, fb::OpType::TANH, {});
   if (op == "HardSwish") return emit_unary(c, n, fb::OpType::HARD_SWISH, {});
+  if (op == "Erf") return emit_unary(c, n, fb::OpType::ERF, {});
   if (op == "LeakyRelu") {
     fb::LeakyReluOptionsT o;
     o.alpha = n.float_attribute("alpha", 0.01f);

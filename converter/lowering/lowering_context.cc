@@ -173,8 +173,10 @@ int Context::define(const std::string& name, const std::vector<int64_t>& onnx_sh
   if (v.quantization && v.quantization->axis >= 0) {
     throw ImportError("activation '" + name + "' is quantized per channel; qrt quantizes activations per tensor");
   }
-  const int t = temporary(name, to_stored(onnx_shape, layout_nhwc), qfb_dtype(v.dtype, "value '" + name + "'"),
-                          v.quantization);
+  // int64 activations are token ids (graph inputs feeding Gather): int32 in
+  // the .qfb, whose GATHER takes int32 indices.
+  const fb::DType dtype = v.dtype == IrDType::kInt64 ? fb::DType::INT32 : qfb_dtype(v.dtype, "value '" + name + "'");
+  const int t = temporary(name, to_stored(onnx_shape, layout_nhwc), dtype, v.quantization);
   placed_[name] = Placed{t, layout_nhwc};
   shapes_[name] = onnx_shape;
   return t;

@@ -128,6 +128,11 @@ void emit_table_op(Context& c, const IrNode& n);
 void emit_clip(Context& c, const IrNode& n);
 void emit_quantize(Context& c, const IrNode& n);
 void emit_dequantize(Context& c, const IrNode& n);
+// lower_transformer_ops.cc: MatMul (FULLY_CONNECTED or BATCH_MATMUL),
+// LayerNormalization, Gather.
+void emit_matmul(Context& c, const IrNode& n);
+void emit_layer_norm(Context& c, const IrNode& n);
+void emit_gather(Context& c, const IrNode& n);
 // Div by a constant, Neg, BatchNormalization: float32 nodes only (lower_float_only_ops.cc).
 void emit_float_only(Context& c, const IrNode& n);
 

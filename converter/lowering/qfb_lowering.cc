@@ -11,7 +11,10 @@ const std::map<std::string, Emitter>& emitters() {
   static const std::map<std::string, Emitter> table = {
       {"Conv", emit_conv},
       {"Gemm", emit_fully_connected},
-      {"MatMul", emit_fully_connected},
+      {"MatMul", emit_matmul},
+      {"LayerNormalization", emit_layer_norm},
+      {"Gather", emit_gather},
+      {"Erf", emit_table_op},
       {"DynamicFullyConnected", emit_dynamic_fully_connected},  // dynamic quantization
       {"ConvInteger", emit_conv_integer},                       // int32 accumulator outputs
       {"MatMulInteger", emit_matmul_integer},
@@ -154,13 +157,14 @@ std::set<size_t> plan_fusions(const IrGraph& g, Context& c) {
 void add_inputs(const IrGraph& g, Context& c) {
   for (const std::string& name : g.inputs) {
     const IrValue& v = c.value(name);
-    if (v.dtype != IrDType::kFloat32 && !(v.dtype == IrDType::kInt8 && v.quantization)) {
+    const bool ids = v.dtype == IrDType::kInt64 || v.dtype == IrDType::kInt32;  // token ids, int32 in the .qfb
+    if (v.dtype != IrDType::kFloat32 && !(v.dtype == IrDType::kInt8 && v.quantization) && !ids) {
       throw ImportError("graph input '" + name + "' is " + ir_dtype_name(v.dtype) +
-                        "; qrt takes float32 or quantized int8 / uint8 inputs");
+                        "; qrt takes float32, quantized int8 / uint8, or int32 / int64 index inputs");
     }
     const int t = c.define(name, v.shape, c.options().nhwc_io);
     const bool uint8 = c.options().uint8_interface.count(name) != 0;
-    c.writer().add_input(t, uint8 ? fb::DType::UINT8 : qfb_dtype(v.dtype, name));
+    c.writer().add_input(t, uint8 ? fb::DType::UINT8 : ids ? fb::DType::INT32 : qfb_dtype(v.dtype, name));
   }
 }
 

@@ -62,6 +62,16 @@ std::map<std::string, std::vector<float>> QfbRunner::run(
     qrt_tensor_info info;
     check(qrt_interpreter_get_input_info(interpreter_, k, &info), "input info");
     const auto found = inputs.find(info.name);
+    if (found != inputs.end() && !found->second.is_float() && info.dtype == QRT_DTYPE_INT32) {  // token ids
+      const HostTensor& ids = found->second;
+      if (static_cast<size_t>(ids.size()) * 4 != info.byte_size) {
+        throw std::runtime_error(std::string("input '") + info.name + "' has " + std::to_string(ids.size()) +
+                                 " ids in the float model, a different size in the int8 model");
+      }
+      std::vector<int32_t> narrowed(ids.i.begin(), ids.i.end());
+      check(qrt_interpreter_set_input(interpreter_, k, narrowed.data(), info.byte_size), "set input");
+      continue;
+    }
     if (found == inputs.end() || !found->second.is_float()) {
       throw std::runtime_error(std::string("no float value for the int8 model's input '") + info.name + "'");
     }

@@ -539,6 +539,18 @@ std::string build_gelu_lut(RequantRule rule, float input_scale, int32_t input_ze
   return "";
 }
 
+std::string build_erf_lut(RequantRule rule, float input_scale, int32_t input_zero_point,
+                          float output_scale, int32_t output_zero_point, int8_t table[256]) {
+  (void)rule;  // one table for both rules (unary_lut_builders.h)
+  std::string error =
+      check_quantization(input_scale, input_zero_point, output_scale, output_zero_point);
+  if (!error.empty()) return error;
+  build_lut_s8_fp32(
+      input_scale, input_zero_point, output_scale, output_zero_point,
+      [](double x) { return std::erf(x); }, table);
+  return "";
+}
+
 std::string build_rescale_lut(RequantRule rule, float input_scale, int32_t input_zero_point,
                               float output_scale, int32_t output_zero_point, int8_t table[256]) {
   std::string error =

@@ -92,6 +92,12 @@ std::string build_gelu_lut(RequantRule rule, float input_scale, int32_t input_ze
                            float output_scale, int32_t output_zero_point, bool approximate,
                            int8_t table[256]);
 
+// ERF (ONNX Erf; TFLite has no int8 Erf, so both rules build the same
+// table): build_lut_s8_fp32 with f(x) = erf(x) in double. fixedpoint uses
+// the fp32 table too (there is no TFLite arithmetic to reproduce).
+std::string build_erf_lut(RequantRule rule, float input_scale, int32_t input_zero_point,
+                          float output_scale, int32_t output_zero_point, int8_t table[256]);
+
 // int8 -> int8 requantization (Quantize int8 -> int8, and any op whose input
 // and output quantization differ). fp32: f(x) = x (ONNX DequantizeLinear then
 // QuantizeLinear). fixedpoint: TFLite's Requantize: multiply_by_quantized_

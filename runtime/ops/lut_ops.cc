@@ -1,5 +1,5 @@
 // The int8 unary ops that run as a 256-entry table built at prepare:
-// LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU, RELU, RELU6, GELU, and QUANTIZE
+// LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU, RELU, RELU6, GELU, ERF, and QUANTIZE
 // from int8 to int8 (a rescale). The table builders carry each rule's exact
 // formula; the kernel only looks values up.
 #include <array>
@@ -71,6 +71,9 @@ Status build_table(const Model& model, const OpDesc& op, Table* table) {
       message = reference::build_gelu_lut(op.rule, in_scale, in_zp, out_scale, out_zp, o && o->approximate(), t);
       break;
     }
+    case fb::OpType::ERF:
+      message = reference::build_erf_lut(op.rule, in_scale, in_zp, out_scale, out_zp, t);
+      break;
     case fb::OpType::QUANTIZE:
       message = reference::build_rescale_lut(op.rule, in_scale, in_zp, out_scale, out_zp, t);
       break;

@@ -19,6 +19,12 @@ uint64_t dim(const std::vector<int32_t>& shape, size_t i) { return static_cast<u
 }  // namespace
 
 uint64_t op_macs(const Model& model, const OpDesc& op) {
+  if (op.type == fb::OpType::BATCH_MATMUL) {  // output [..., M, N] times K (A's last dimension)
+    if (op.inputs.size() < 2 || op.inputs[0] < 0 || op.outputs.empty()) return 0;
+    const std::vector<int32_t>& a = model.tensors()[op.inputs[0]].shape;
+    if (a.empty()) return 0;
+    return saturating_mul(model.tensors()[op.outputs[0]].element_count, static_cast<uint64_t>(a.back()));
+  }
   if (op.inputs.size() < 2 || op.inputs[1] < 0 || op.outputs.empty()) return 0;
   const TensorDesc& weights = model.tensors()[op.inputs[1]];
   const uint64_t outputs = model.tensors()[op.outputs[0]].element_count;

@@ -36,7 +36,8 @@ OpEntry find_entry(fb::OpType type) {
     case fb::OpType::LEAKY_RELU:
     case fb::OpType::RELU:
     case fb::OpType::RELU6:
-    case fb::OpType::GELU: return {validate_lut, prepare_lut};
+    case fb::OpType::GELU:
+    case fb::OpType::ERF: return {validate_lut, prepare_lut};
     case fb::OpType::SPLIT: return {validate_split, prepare_split};
     case fb::OpType::STRIDED_SLICE: return {validate_strided_slice, prepare_strided_slice};
     case fb::OpType::RESIZE_BILINEAR: return {validate_resize_bilinear, prepare_resize_bilinear};
@@ -44,11 +45,17 @@ OpEntry find_entry(fb::OpType type) {
       return {validate_resize_nearest_neighbor, prepare_resize_nearest_neighbor};
     case fb::OpType::ARG_MAX: return {validate_arg_max, prepare_arg_max};
     case fb::OpType::FULLY_CONNECTED_W4: return {validate_fully_connected_w4, prepare_fully_connected_w4};
+<<<<<<< HEAD
     case fb::OpType::DYNAMIC_FULLY_CONNECTED:
       return {validate_dynamic_fully_connected, prepare_dynamic_fully_connected};
     case fb::OpType::CONV_INTEGER: return {validate_conv_integer, prepare_conv_integer};
     case fb::OpType::MATMUL_INTEGER: return {validate_matmul_integer, prepare_matmul_integer};
     case fb::OpType::DYNAMIC_QUANTIZE_LINEAR: return {validate_dynamic_quantize_linear, prepare_dynamic_quantize_linear};
+=======
+    case fb::OpType::BATCH_MATMUL: return {validate_batch_matmul, prepare_batch_matmul};
+    case fb::OpType::LAYER_NORM: return {validate_layer_norm, prepare_layer_norm};
+    case fb::OpType::GATHER: return {validate_gather, prepare_gather};
+>>>>>>> h/transformer
     default: return {nullptr, nullptr};
   }
 }
@@ -65,6 +72,7 @@ bool op_requantizes(fb::OpType type) {
     case fb::OpType::STRIDED_SLICE:
     case fb::OpType::RESIZE_NEAREST_NEIGHBOR:
     case fb::OpType::ARG_MAX:
+    case fb::OpType::GATHER:
     case fb::OpType::DEQUANTIZE:
     case fb::OpType::FULLY_CONNECTED_W4:  // float32 in and out
     case fb::OpType::DYNAMIC_FULLY_CONNECTED:

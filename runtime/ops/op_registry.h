@@ -26,6 +26,13 @@ class PreparedOp {
  public:
   virtual ~PreparedOp() = default;
   virtual void run(const RunContext& context) const = 0;
+  // What invoke calls. Ops whose activations can be invalid (GATHER's
+  // indices come from the caller) override it to fail the invoke with a
+  // status instead of reading out of bounds; every other op cannot fail.
+  virtual Status run_checked(const RunContext& context) const {
+    run(context);
+    return ok_status();
+  }
   // The kernel prepare chose, e.g. "conv2d_s8_reference".
   virtual std::string kernel_name() const = 0;
   // The packed weights the op runs on, shared through the model's cache
@@ -42,13 +49,13 @@ class PreparedOp {
 
 // False for ops that only move or compare values (reshape, transpose, pad,
 // split, strided slice, nearest-neighbour resize, max pool, arg max,
-// dequantize) and FULLY_CONNECTED_W4 (float32 in and out): the
+// gather, dequantize) and FULLY_CONNECTED_W4 (float32 in and out): the
 // requantization rule does not apply to them.
 bool op_requantizes(fb::OpType type);
 
 // Multiply-accumulates one run of a validated op performs: output elements
 // times the products behind each (CONV_2D: KH*KW*I, DEPTHWISE_CONV_2D: KH*KW,
-// FULLY_CONNECTED: K). 0 for every other op: elementwise, pooling, softmax and
+// FULLY_CONNECTED: K, BATCH_MATMUL: K). 0 for every other op: elementwise, pooling, softmax and
 // data movement are not counted as MACs.
 uint64_t op_macs(const Model& model, const OpDesc& op);
 

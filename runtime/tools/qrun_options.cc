@@ -256,7 +256,8 @@ std::string qrun_usage() {
 
 Runs a .qfb model once (or --iterations times) and prints every output.
 Inputs not given with --input are filled with deterministic pseudo-random
-values spanning the input's dtype range.
+values spanning the input's dtype range (int32 inputs, which are indices
+such as token ids: values in [0, 99]).
 
 Options:
   --input NAME=FILE   feed input NAME from FILE; repeatable. FILE is a .npy

@@ -138,8 +138,18 @@ void fill_pseudo_random(const qrt_tensor_info& info, uint64_t seed, void* data) 
   const size_t element_size = dtype_size(info.dtype);
   if (element_size == 0) return;
   const size_t count = info.byte_size / element_size;
+  if (info.dtype == QRT_DTYPE_INT32) {
+    // int32 inputs are indices (token ids feeding GATHER): values in [0, 99],
+    // as TFLite's benchmark_model fills int32 inputs, so a table of 100 rows
+    // or more is never indexed out of range.
+    for (size_t i = 0; i < count; ++i) {
+      const int32_t v = static_cast<int32_t>(random.next() % 100);
+      std::memcpy(bytes + i * element_size, &v, element_size);
+    }
+    return;
+  }
   if (info.dtype != QRT_DTYPE_FLOAT32 && info.dtype != QRT_DTYPE_FLOAT16) {
-    // Integer dtypes: uniform random bits cover the whole range.
+    // Other integer dtypes: uniform random bits cover the whole range.
     for (size_t i = 0; i < count; ++i) {
       const uint64_t bits = random.next();
       std::memcpy(bytes + i * element_size, &bits, element_size);  // little-endian host

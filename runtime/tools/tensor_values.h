@@ -25,7 +25,8 @@ double element_value(const void* data, qrt_dtype dtype, size_t index);
 std::vector<double> dequantized_values(const qrt_tensor_info& info, const void* data);
 
 // Fills info.byte_size bytes with deterministic pseudo-random values for
-// `seed`: integers over the dtype's whole range; floats over the range the
+// `seed`: int32 (indices, token ids) in [0, 99] as TFLite's benchmark_model
+// does, other integers over the dtype's whole range; floats over the range the
 // quantization can represent, or [-1, 1) when the tensor is not quantized.
 // Uses its own generator so every platform produces the same bytes.
 void fill_pseudo_random(const qrt_tensor_info& info, uint64_t seed, void* data);

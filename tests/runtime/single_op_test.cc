@@ -1004,6 +1004,9 @@ void check_table_op(fb::OpType type, fb::RequantRule rule, Draw& d) {
       table_message = reference::build_gelu_lut(r, in_q.scale, in_q.zero_point, out_q.scale, out_q.zero_point,
                                                 approximate, table);
       break;
+    case fb::OpType::ERF:
+      table_message = reference::build_erf_lut(r, in_q.scale, in_q.zero_point, out_q.scale, out_q.zero_point, table);
+      break;
     default: FAIL("not a table op: " << fb::EnumNameOpType(type));
   }
   std::ostringstream what;
@@ -1017,6 +1020,150 @@ void check_table_op(fb::OpType type, fb::RequantRule rule, Draw& d) {
   Bytes expected(in.size());
   reference::lut_s8(table, s8(in), s8(expected), in.size());
   check_against_reference(what.str(), m, {in}, expected);
+}
+
+// ---- transformer ops -------------------------------------------------------------
+
+// Two int8 activations, batch dims broadcast from the right (A or B may lack
+// or have size 1 in some), B transposed half the time.
+void check_batch_matmul(fb::RequantRule rule, Draw& d) {
+  const int batch_rank = d.integer(0, 2);
+  const int m = d.integer(1, 6), k = d.integer(1, 20), n = d.integer(1, 6);
+  const bool transpose_b = d.coin();
+  Shape out_batch = d.dims(batch_rank, 1, 3), a_batch = out_batch, b_batch = out_batch;
+  for (int i = 0; i < batch_rank; ++i) {
+    if (d.integer(0, 3) == 0) a_batch[i] = 1;
+    else if (d.integer(0, 3) == 0) b_batch[i] = 1;
+  }
+  if (batch_rank > 0 && d.coin()) b_batch.erase(b_batch.begin());  // B of lower rank
+  for (int i = 0; i < batch_rank; ++i) {  // NumPy broadcasting of what is left
+    const int bi = i - (batch_rank - static_cast<int>(b_batch.size()));
+    out_batch[i] = std::max(a_batch[i], bi >= 0 ? b_batch[bi] : 1);
+  }
+  Shape a_shape = a_batch, b_shape = b_batch, out_shape = out_batch;
+  a_shape.insert(a_shape.end(), {m, k});
+  if (transpose_b) b_shape.insert(b_shape.end(), {n, k});
+  else b_shape.insert(b_shape.end(), {k, n});
+  out_shape.insert(out_shape.end(), {m, n});
+  const Quant a_q = d.quant(0.01f, 0.1f), b_q = d.quant(0.01f, 0.1f);
+  const Quant out_q = {a_q.scale * b_q.scale * d.real(2.0f, 20.0f), d.integer(-60, 60)};
+
+  OneOpModel model;
+  const int a = model.input("a", a_shape, a_q);
+  const int b = model.input("b", b_shape, b_q);
+  const int output = model.output(out_shape, out_q);
+  fb::BatchMatMulOptionsT o;
+  o.transpose_b = transpose_b;
+  model.writer.add_op(fb::OpType::BATCH_MATMUL, {a, b}, {output}, wrap(o), rule, "batch matmul");
+
+  // Strides from the definition: an operand's own batch dims, right-aligned.
+  reference::BatchMatMulParams p;
+  p.batch_rank = batch_rank;
+  int64_t a_stride = int64_t{m} * k, b_stride = int64_t{k} * n;
+  for (int i = batch_rank - 1; i >= 0; --i) {
+    const int bi = i - (batch_rank - static_cast<int>(b_batch.size()));
+    const int b_dim = bi >= 0 ? b_batch[bi] : 1;
+    p.batch_dims[i] = out_batch[i];
+    p.a_batch_stride[i] = a_batch[i] == 1 ? 0 : a_stride;
+    p.b_batch_stride[i] = b_dim == 1 ? 0 : b_stride;
+    a_stride *= a_batch[i];
+    b_stride *= b_dim;
+  }
+  p.m = m; p.k = k; p.n = n; p.transpose_b = transpose_b;
+  p.a_zero_point = a_q.zero_point; p.b_zero_point = b_q.zero_point; p.output_zero_point = out_q.zero_point;
+  std::ostringstream what;
+  what << "A " << text(a_shape) << " B " << text(b_shape) << " out " << text(out_shape) << " A " << text(a_q)
+       << " B " << text(b_q) << " out " << text(out_q);
+  INFO(what.str());
+  REQUIRE(reference::init_batch_matmul_requant(kernel_rule(rule), a_q.scale, b_q.scale, out_q.scale, &p).empty());
+  const Bytes a_in = d.s8(element_count(a_shape)), b_in = d.s8(element_count(b_shape));
+  Bytes expected(element_count(out_shape));
+  reference::batch_matmul_s8(p, s8(a_in), s8(b_in), s8(expected));
+  check_against_reference(what.str(), model, {a_in, b_in}, expected);
+}
+
+// Over the last axis; beta absent half the time. The rule does not change the arithmetic.
+void check_layer_norm(fb::RequantRule rule, Draw& d) {
+  Shape shape = d.dims(d.integer(0, 2), 1, 3);
+  const int depth = d.integer(1, 40);
+  shape.push_back(depth);
+  const Quant in_q = d.quant(0.01f, 0.2f), out_q = d.quant(0.01f, 0.05f);
+  const float epsilon = d.pick({1e-5f, 1e-12f, 0.1f});
+  std::vector<float> gamma(depth), beta(depth);
+  for (int i = 0; i < depth; ++i) {
+    gamma[i] = d.real(-1.5f, 1.5f);
+    beta[i] = d.real(-1.0f, 1.0f);
+  }
+  const bool with_beta = d.coin();
+  OneOpModel model;
+  const int input = model.input("input", shape, in_q);
+  const int g = model.writer.add_constant("gamma", fb::DType::FLOAT32, {depth}, to_bytes(gamma));
+  const int b = with_beta ? model.writer.add_constant("beta", fb::DType::FLOAT32, {depth}, to_bytes(beta)) : -1;
+  const int output = model.output(shape, out_q);
+  fb::LayerNormOptionsT o;
+  o.epsilon = epsilon;
+  model.writer.add_op(fb::OpType::LAYER_NORM, {input, g, b}, {output}, wrap(o), rule, "layer norm");
+  std::ostringstream what;
+  what << "shape " << text(shape) << " input " << text(in_q) << " output " << text(out_q) << " epsilon " << epsilon
+       << (with_beta ? "" : " (no beta)");
+  INFO(what.str());
+  reference::LayerNormParams p;
+  REQUIRE(reference::init_layer_norm_params(static_cast<int64_t>(element_count(shape)) / depth, depth, in_q.scale,
+                                            out_q.scale, out_q.zero_point, epsilon, gamma.data(),
+                                            with_beta ? beta.data() : nullptr, &p)
+              .empty());
+  const Bytes in = d.s8(element_count(shape));
+  Bytes expected(in.size());
+  reference::layer_norm_s8(p, s8(in), s8(expected));
+  check_against_reference(what.str(), model, {in}, expected);
+}
+
+// An int8 or float32 constant table, int32 indices from the graph input
+// (negative ones too), along a random axis.
+void check_gather(fb::RequantRule rule, Draw& d) {
+  const Shape table_shape = d.dims(d.integer(1, 3), 1, 5);
+  const int rank = static_cast<int>(table_shape.size());
+  const int axis = d.integer(0, rank - 1);
+  const Shape index_shape = d.dims(d.integer(1, 2), 1, 4);
+  const bool float_table = d.coin();
+  const size_t element = float_table ? 4 : 1;
+  const Quant q = d.quant(0.01f, 0.1f);
+  const Bytes table = d.s8(element_count(table_shape) * element);  // any bits: a float table may hold NaNs, copied as they are
+  std::vector<int32_t> ids(element_count(index_shape));
+  for (int32_t& id : ids) id = d.integer(-table_shape[axis], table_shape[axis] - 1);
+  Shape out_shape(table_shape.begin(), table_shape.begin() + axis);
+  out_shape.insert(out_shape.end(), index_shape.begin(), index_shape.end());
+  out_shape.insert(out_shape.end(), table_shape.begin() + axis + 1, table_shape.end());
+
+  OneOpModel model;
+  const fb::DType dtype = float_table ? fb::DType::FLOAT32 : fb::DType::INT8;
+  const std::vector<float> scales = float_table ? std::vector<float>{} : std::vector<float>{q.scale};
+  const std::vector<int32_t> zps = float_table ? std::vector<int32_t>{} : std::vector<int32_t>{q.zero_point};
+  const int t = model.writer.add_constant("table", dtype, table_shape, table, scales, zps);
+  const int i = model.writer.add_tensor("ids", fb::DType::INT32, index_shape);
+  model.writer.add_input(i, fb::DType::INT32);
+  model.graph_inputs.push_back(i);
+  const int output = model.writer.add_tensor("output", dtype, out_shape, scales, zps);
+  model.writer.add_output(output, dtype);
+  fb::GatherOptionsT o;
+  o.axis = d.coin() ? axis : axis - rank;
+  model.writer.add_op(fb::OpType::GATHER, {t, i}, {output}, wrap(o), rule, "gather");
+  // Expected: copy slices as the definition says.
+  int64_t outer = 1, inner = static_cast<int64_t>(element);
+  for (int dim = 0; dim < axis; ++dim) outer *= table_shape[dim];
+  for (int dim = axis + 1; dim < rank; ++dim) inner *= table_shape[dim];
+  Bytes expected;
+  for (int64_t o_i = 0; o_i < outer; ++o_i) {
+    for (int32_t id : ids) {
+      const int64_t row = id < 0 ? id + table_shape[axis] : id;
+      const auto from = table.begin() + (o_i * table_shape[axis] + row) * inner;
+      expected.insert(expected.end(), from, from + inner);
+    }
+  }
+  std::ostringstream what;
+  what << "table " << text(table_shape) << (float_table ? " float32" : " int8") << " axis " << o.axis << " indices "
+       << text(index_shape);
+  check_against_reference(what.str(), model, {to_bytes(ids)}, expected);
 }
 
 // ---- the table of cases ---------------------------------------------------------
@@ -1058,6 +1205,10 @@ const std::vector<OpCase>& op_cases() {
       {"RELU6", with_type(check_table_op, fb::OpType::RELU6)},
       {"GELU", with_type(check_table_op, fb::OpType::GELU)},
       {"DYNAMIC_FULLY_CONNECTED", check_dynamic_fully_connected},
+      {"BATCH_MATMUL", check_batch_matmul},
+      {"LAYER_NORM", check_layer_norm},
+      {"GATHER", check_gather},
+      {"ERF", with_type(check_table_op, fb::OpType::ERF)},
   };
   return cases;
 }

@@ -1,0 +1,253 @@
+// BATCH_MATMUL, LAYER_NORM, GATHER and ERF through the interpreter: one-op
+// models built with QfbWriter give exactly the reference kernel's bytes;
+// GATHER's bad index fails invoke with a status; bad files are refused at
+// load with a message naming the problem.
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "converter/qfb_writer.h"
+#include "kernels/kernel_table.h"
+#include "runtime/interpreter.h"
+#include "runtime/model.h"
+
+using namespace qrt;
+
+namespace {
+
+Status load(const QfbWriter& writer, std::unique_ptr<Model>* model) {
+  const std::vector<uint8_t> bytes = writer.serialize();
+  return Model::load_buffer(bytes.data(), bytes.size(), /*copy=*/true, model);
+}
+
+std::unique_ptr<Model> load_ok(const QfbWriter& writer) {
+  std::unique_ptr<Model> model;
+  const Status status = load(writer, &model);
+  INFO(status.message);
+  REQUIRE(status.ok());
+  return model;
+}
+
+void require_refused(const QfbWriter& writer, const std::string& fragment) {
+  std::unique_ptr<Model> model;
+  const Status status = load(writer, &model);
+  INFO("status " << status.code << ": " << status.message);
+  REQUIRE_FALSE(status.ok());
+  REQUIRE(status.message.find(fragment) != std::string::npos);
+}
+
+template <typename T>
+std::vector<uint8_t> bytes_of(const std::vector<T>& v) {
+  std::vector<uint8_t> b(v.size() * sizeof(T));
+  std::memcpy(b.data(), v.data(), b.size());
+  return b;
+}
+
+std::vector<int8_t> random_input(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> dist(-128, 127);
+  std::vector<int8_t> v(n);
+  for (auto& x : v) x = static_cast<int8_t>(dist(rng));
+  return v;
+}
+
+template <typename Table>
+fb::OpOptionsUnion options_of(Table t) {
+  fb::OpOptionsUnion u;
+  u.Set(std::move(t));
+  return u;
+}
+
+QfbWriter batch_matmul_model(std::vector<int32_t> a, std::vector<int32_t> b, std::vector<int32_t> out,
+                             bool transpose_b, fb::RequantRule rule = fb::RequantRule::FP32) {
+  QfbWriter w;
+  const int ta = w.add_tensor("a", fb::DType::INT8, a, {0.05f}, {-3});
+  const int tb = w.add_tensor("b", fb::DType::INT8, b, {0.04f}, {8});
+  const int to = w.add_tensor("out", fb::DType::INT8, out, {0.5f}, {1});
+  fb::BatchMatMulOptionsT o;
+  o.transpose_b = transpose_b;
+  w.add_op(fb::OpType::BATCH_MATMUL, {ta, tb}, {to}, options_of(o), rule, "bmm");
+  w.add_input(ta);
+  w.add_input(tb);
+  w.add_output(to);
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("transformer ops: BATCH_MATMUL Q*K^T through the interpreter equals the reference kernel",
+          "[transformer_ops]") {
+  for (fb::RequantRule rule : {fb::RequantRule::FP32, fb::RequantRule::FIXEDPOINT}) {
+    const std::unique_ptr<Model> model = load_ok(batch_matmul_model({1, 4, 6, 8}, {1, 4, 5, 8}, {1, 4, 6, 5}, true, rule));
+    Interpreter interpreter(*model, InterpreterOptions{1});
+    REQUIRE(interpreter.prepare().ok());
+    const std::vector<int8_t> a = random_input(4 * 6 * 8, 1), b = random_input(4 * 5 * 8, 2);
+    std::memcpy(interpreter.input_buffer(0), a.data(), a.size());
+    std::memcpy(interpreter.input_buffer(1), b.data(), b.size());
+    REQUIRE(interpreter.invoke().ok());
+    reference::BatchMatMulParams p;
+    p.batch_rank = 2;
+    p.batch_dims[0] = 1; p.batch_dims[1] = 4;
+    p.a_batch_stride[1] = 6 * 8; p.b_batch_stride[1] = 5 * 8;
+    p.m = 6; p.k = 8; p.n = 5; p.transpose_b = true;
+    p.a_zero_point = -3; p.b_zero_point = 8; p.output_zero_point = 1;
+    REQUIRE(reference::init_batch_matmul_requant(rule == fb::RequantRule::FP32 ? RequantRule::kFp32 : RequantRule::kFixedPoint,
+                                                 0.05f, 0.04f, 0.5f, &p).empty());
+    std::vector<int8_t> expected(4 * 6 * 5);
+    reference::batch_matmul_s8(p, a.data(), b.data(), expected.data());
+    REQUIRE(std::memcmp(interpreter.output_buffer(0), expected.data(), expected.size()) == 0);
+  }
+}
+
+TEST_CASE("transformer ops: BATCH_MATMUL refuses mismatched K, bad broadcast and a wrong output shape",
+          "[transformer_ops]") {
+  require_refused(batch_matmul_model({2, 3, 4}, {2, 5, 6}, {2, 3, 6}, false), "has K = 4");
+  require_refused(batch_matmul_model({2, 3, 4}, {3, 4, 6}, {2, 3, 6}, false), "do not broadcast");
+  require_refused(batch_matmul_model({2, 3, 4}, {2, 4, 6}, {2, 3, 5}, false), "should have shape [2,3,6]");
+  require_refused(batch_matmul_model({4}, {4, 6}, {6}, false), "rank >= 2");
+  load_ok(batch_matmul_model({3, 4}, {2, 4, 6}, {2, 3, 6}, false));  // A broadcast over B's batch
+}
+
+namespace {
+
+QfbWriter layer_norm_model(int depth, std::vector<float> gamma, std::vector<float> beta, float epsilon,
+                           int gamma_length = -1) {
+  QfbWriter w;
+  const int in = w.add_tensor("x", fb::DType::INT8, {2, 3, depth}, {0.1f}, {5});
+  const int g = w.add_constant("gamma", fb::DType::FLOAT32, {gamma_length < 0 ? depth : gamma_length}, bytes_of(gamma));
+  const int b = beta.empty() ? -1 : w.add_constant("beta", fb::DType::FLOAT32, {depth}, bytes_of(beta));
+  const int out = w.add_tensor("y", fb::DType::INT8, {2, 3, depth}, {0.03f}, {-2});
+  fb::LayerNormOptionsT o;
+  o.epsilon = epsilon;
+  w.add_op(fb::OpType::LAYER_NORM, {in, g, b}, {out}, options_of(o), fb::RequantRule::FP32, "ln");
+  w.add_input(in);
+  w.add_output(out);
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("transformer ops: LAYER_NORM through the interpreter equals the reference kernel", "[transformer_ops]") {
+  const int depth = 16;
+  std::vector<float> gamma(depth), beta(depth);
+  for (int i = 0; i < depth; ++i) { gamma[i] = 0.5f + 0.1f * i; beta[i] = 0.05f * i - 0.3f; }
+  for (bool with_beta : {true, false}) {
+    const std::unique_ptr<Model> model = load_ok(layer_norm_model(depth, gamma, with_beta ? beta : std::vector<float>{}, 1e-5f));
+    Interpreter interpreter(*model, InterpreterOptions{1});
+    REQUIRE(interpreter.prepare().ok());
+    const std::vector<int8_t> x = random_input(6 * depth, 5);
+    std::memcpy(interpreter.input_buffer(0), x.data(), x.size());
+    REQUIRE(interpreter.invoke().ok());
+    reference::LayerNormParams p;
+    REQUIRE(reference::init_layer_norm_params(6, depth, 0.1f, 0.03f, -2, 1e-5f, gamma.data(),
+                                              with_beta ? beta.data() : nullptr, &p).empty());
+    std::vector<int8_t> expected(x.size());
+    reference::layer_norm_s8(p, x.data(), expected.data());
+    REQUIRE(std::memcmp(interpreter.output_buffer(0), expected.data(), expected.size()) == 0);
+  }
+  require_refused(layer_norm_model(depth, gamma, beta, 0.0f), "epsilon");
+  require_refused(layer_norm_model(depth, std::vector<float>(depth + 1, 1.0f), beta, 1e-5f, depth + 1),
+                  "gamma 'gamma' float32[17] should have shape [16]");
+}
+
+namespace {
+
+QfbWriter gather_model(fb::DType table_dtype, int32_t axis = 0, fb::DType index_dtype = fb::DType::INT32) {
+  QfbWriter w;
+  const bool int8 = table_dtype == fb::DType::INT8;
+  std::vector<uint8_t> table_bytes;
+  if (int8) {
+    for (int i = 0; i < 10 * 4; ++i) table_bytes.push_back(static_cast<uint8_t>(i * 3 - 60));
+  } else {
+    std::vector<float> f(10 * 4);
+    for (int i = 0; i < 40; ++i) f[i] = 0.5f * i - 3.0f;
+    table_bytes = bytes_of(f);
+  }
+  const std::vector<float> q = int8 ? std::vector<float>{0.2f} : std::vector<float>{};
+  const std::vector<int32_t> zp = int8 ? std::vector<int32_t>{4} : std::vector<int32_t>{};
+  const int table = w.add_constant("embedding", table_dtype, {10, 4}, table_bytes, q, zp);
+  const int ids = w.add_tensor("ids", index_dtype, {1, 3});
+  const int out = w.add_tensor("out", table_dtype, {1, 3, 4}, q, zp);
+  fb::GatherOptionsT o;
+  o.axis = axis;
+  w.add_op(fb::OpType::GATHER, {table, ids}, {out}, options_of(o), fb::RequantRule::FP32, "embed");
+  w.add_input(ids, index_dtype);
+  w.add_output(out, table_dtype);
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("transformer ops: GATHER looks rows up; an index out of range fails invoke, naming it",
+          "[transformer_ops]") {
+  for (fb::DType dtype : {fb::DType::INT8, fb::DType::FLOAT32}) {
+    const std::unique_ptr<Model> model = load_ok(gather_model(dtype));
+    Interpreter interpreter(*model, InterpreterOptions{1});
+    REQUIRE(interpreter.prepare().ok());
+    const size_t element = dtype == fb::DType::INT8 ? 1 : 4;
+    const uint8_t* table = model->tensors()[0].data;
+    const std::vector<int32_t> ids = {9, 0, -2};
+    std::memcpy(interpreter.input_buffer(0), ids.data(), 12);
+    REQUIRE(interpreter.invoke().ok());
+    for (int j = 0; j < 3; ++j) {
+      const int row = ids[j] < 0 ? ids[j] + 10 : ids[j];
+      REQUIRE(std::memcmp(interpreter.output_buffer(0) + j * 4 * element, table + row * 4 * element, 4 * element) == 0);
+    }
+    const std::vector<int32_t> bad = {1, 10, 2};
+    std::memcpy(interpreter.input_buffer(0), bad.data(), 12);
+    const Status status = interpreter.invoke();
+    REQUIRE(status.code == QRT_INVALID_ARGUMENT);
+    INFO(status.message);
+    REQUIRE(status.message.find("'embed' (GATHER): index 10 at position 1 is outside [-10, 10)") != std::string::npos);
+  }
+  require_refused(gather_model(fb::DType::INT8, 2), "axis 2 out of range");
+  require_refused(gather_model(fb::DType::INT8, 0, fb::DType::INT8), "must be int32");
+}
+
+TEST_CASE("transformer ops: ERF runs as a table of the quantized erf", "[transformer_ops]") {
+  QfbWriter w;
+  const int in = w.add_tensor("x", fb::DType::INT8, {256}, {0.02f}, {0});
+  const int out = w.add_tensor("y", fb::DType::INT8, {256}, {1.0f / 128}, {0});
+  w.add_op(fb::OpType::ERF, {in}, {out}, {}, fb::RequantRule::FP32, "erf");
+  w.add_input(in);
+  w.add_output(out);
+  const std::unique_ptr<Model> model = load_ok(w);
+  Interpreter interpreter(*model, InterpreterOptions{1});
+  REQUIRE(interpreter.prepare().ok());
+  for (int i = 0; i < 256; ++i) interpreter.input_buffer(0)[i] = static_cast<uint8_t>(i);
+  REQUIRE(interpreter.invoke().ok());
+  for (int i = 0; i < 256; ++i) {
+    const int8_t x = static_cast<int8_t>(i);
+    const double y = std::erf(0.02 * x) * 128.0;
+    const double q = std::min(127.0, std::max(-128.0, std::nearbyint(y)));
+    REQUIRE(std::fabs(static_cast<int8_t>(interpreter.output_buffer(0)[i]) - q) <= 1.0);
+  }
+}
+
+TEST_CASE("transformer ops: SOFTMAX over the last axis of rank-4 attention scores", "[transformer_ops]") {
+  QfbWriter w;
+  const int in = w.add_tensor("scores", fb::DType::INT8, {1, 2, 3, 5}, {0.1f}, {0});
+  const int out = w.add_tensor("probs", fb::DType::INT8, {1, 2, 3, 5}, {1.0f / 256}, {-128});
+  fb::SoftmaxOptionsT o;
+  w.add_op(fb::OpType::SOFTMAX, {in}, {out}, options_of(o), fb::RequantRule::FP32, "softmax");
+  w.add_input(in);
+  w.add_output(out);
+  const std::unique_ptr<Model> model = load_ok(w);
+  Interpreter interpreter(*model, InterpreterOptions{1});
+  REQUIRE(interpreter.prepare().ok());
+  const std::vector<int8_t> x = random_input(30, 9);
+  std::memcpy(interpreter.input_buffer(0), x.data(), 30);
+  REQUIRE(interpreter.invoke().ok());
+  for (int row = 0; row < 6; ++row) {
+    double sum = 0.0;
+    for (int i = 0; i < 5; ++i) sum += std::exp(0.1 * x[row * 5 + i]);
+    for (int i = 0; i < 5; ++i) {
+      const double p = std::exp(0.1 * x[row * 5 + i]) / sum;
+      const double q = std::min(127.0, std::nearbyint(p * 256.0) - 128);
+      REQUIRE(std::fabs(static_cast<int8_t>(interpreter.output_buffer(0)[row * 5 + i]) - q) <= 1.0);
+    }
+  }
+}
