@@ -9,6 +9,7 @@
 #include <string>
 
 #include "kernels/conv_s8.h"
+#include "kernels/dynamic_fully_connected_f32s8.h"
 #include "kernels/dwconv_s8.h"
 #include "kernels/gemm_s8.h"
 
@@ -92,6 +93,15 @@ struct DwconvKernel {
   void pack(const DwconvPackParams& params, void* packed) const { dwconv_pack(channel_tile, params, packed); }
 };
 
+// A DYNAMIC_FULLY_CONNECTED family (kernels/dynamic_fully_connected_f32s8.h)
+// on a GEMM layout. run == nullptr: the table has none and the op uses its
+// reference kernel.
+struct DynamicFcKernel {
+  const char* name = nullptr;
+  GemmLayout layout;
+  DynamicFcRunFn* run = nullptr;
+};
+
 struct KernelTable {
   const char* isa = "reference";
   GemmKernel gemm;
@@ -130,14 +140,16 @@ struct KernelTable {
   Kernel<void(const reference::FullyConnectedF32W4Params&, const float*, const uint8_t*, const float*, const float*,
               float*)>
       fully_connected_f32w4;
+  // DYNAMIC_FULLY_CONNECTED: float32 activations quantized per run, int8 weights.
+  DynamicFcKernel dynamic_fully_connected;
 };
 
 // The best table for this CPU (QRT_ISA is not consulted). Thread-safe;
 // decided once from cpuinfo.
 const KernelTable& select_kernel_table();
 
-// The table of one ISA by name: "reference", and on x86-64 "avx2" and
-// "avx512vnni", on AArch64 "neon", "neondot" and "i8mm", on ARMv7 "neon".
+// The table of one ISA by name: "reference", and on x86-64 "sse41", "avx2",
+// "avxvnni" (when the compiler supports -mavxvnni) and "avx512vnni", on AArch64 "neon", "neondot" and "i8mm", on ARMv7 "neon".
 // nullptr or "" means the QRT_ISA environment variable when it is set, else select_kernel_table().
 // An unknown name, or an ISA this CPU lacks, gives nullptr and a message in
 // *error: forcing an ISA never falls back silently. Thread-safe.

@@ -26,8 +26,8 @@ struct InterpreterOptions {
 
   int num_threads = 1;  // 0: one per core
   // Kernel ISA: "" for the QRT_ISA environment variable when set, else the
-  // best this CPU has; or a name ("reference", "avx2", "avx512vnni") that the
-  // CPU must have, or prepare fails.
+  // best this CPU has; or a name ("reference", "sse41", "avx2", "avxvnni",
+  // "avx512vnni", "neon", ...) that the CPU must have, or prepare fails.
   std::string isa;
   // Time every op of every invoke (two clock reads per op); off costs nothing.
   bool profiling = false;
@@ -67,6 +67,13 @@ class Interpreter {
   uint8_t* input_buffer(size_t index) const { return input_buffers_[index]; }
   const uint8_t* output_buffer(size_t index) const { return output_buffers_[index]; }
   const PreparedOp& prepared_op(size_t index) const { return *ops_[index]; }
+  // The packed weights the prepared ops run on (shared with the model's other
+  // interpreters through its cache): total bytes, the part the file supplied.
+  struct PackedWeightUse {
+    size_t bytes = 0;
+    size_t from_file_bytes = 0;
+  };
+  PackedWeightUse packed_weight_use() const;
   // The kernel table prepare chose, e.g. "avx2" (after prepare).
   const char* isa() const { return isa_; }
   bool profiling() const { return options_.profiling; }

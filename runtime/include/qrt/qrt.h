@@ -144,8 +144,9 @@ QRT_API qrt_status qrt_options_set_max_arena_bytes(qrt_options* options, size_t 
 #define QRT_DEFAULT_MAX_MACS ((uint64_t)1 << 40)
 QRT_API qrt_status qrt_options_set_max_macs(qrt_options* options, uint64_t max_macs);
 /* Kernel ISA: NULL or "" (the default) for the QRT_ISA environment variable
- * when set, else the best this CPU has; or "reference", "avx2", "avx512vnni"
- * (x86-64), which the CPU must have or prepare fails: never a silent fallback. */
+ * when set, else the best this CPU has; or "reference", "sse41", "avx2",
+ * "avxvnni", "avx512vnni" (x86-64), "neon", "neondot", "i8mm" (ARM), which
+ * the CPU must have or prepare fails: never a silent fallback. */
 QRT_API qrt_status qrt_options_set_isa(qrt_options* options, const char* isa);
 /* Backend: NULL, "" or "qrt" (the default) runs every op on qrt's kernels;
  * "xnnpack" hands the ops XNNPACK supports to XNNPACK's operators at prepare
@@ -225,6 +226,35 @@ QRT_API qrt_status qrt_interpreter_get_op_profile(const qrt_interpreter* interpr
                                                   qrt_op_profile* profile);
 /* Zeroes every op's times and counts (MACs stay), e.g. after warm-up runs. */
 QRT_API qrt_status qrt_interpreter_reset_op_profile(qrt_interpreter* interpreter);
+
+/* Packed weights: an op's weights rearranged for its kernel, with bias, zero
+ * points and requantization values folded in. They are packed once per model
+ * and kernel family and shared by every interpreter of the model; a file
+ * written by `qconvert --pack ISA` carries them, and prepare then uses them
+ * in place instead of packing (docs/format.md, "Packed weights").
+ *
+ * Bytes of packed weights this interpreter's ops run on, and how many of
+ * those came from the file rather than from packing. After prepare. */
+QRT_API qrt_status qrt_interpreter_get_packed_weight_size(const qrt_interpreter* interpreter,
+                                                          size_t* bytes, size_t* from_file_bytes);
+/* Bytes of packed weights the model allocated for all its interpreters so
+ * far (packed at prepare, or copied from an unaligned caller buffer), and
+ * bytes of the file's packings used in place. */
+QRT_API qrt_status qrt_model_get_packed_weight_size(const qrt_model* model, size_t* allocated_bytes,
+                                                    size_t* in_place_bytes);
+
+/* One op's packed weights (qrt_interpreter_get_op_packed_weights). */
+typedef struct qrt_packed_weights {
+  const void* data;    /* owned by the model: valid until qrt_model_destroy */
+  size_t size;
+  const char* format;  /* the layout's name, e.g. "qs8_gemm_v1 nr32 kr4 offset128"; valid as data */
+  uint64_t checksum;   /* what a .qfb stores to prove the bytes belong to the op */
+  int32_t from_file;   /* 1: the file's packing, 0: packed at prepare */
+} qrt_packed_weights;
+/* Op `index`'s packed weights, after prepare (qconvert --pack stores them).
+ * QRT_INVALID_ARGUMENT, with a message, for an op whose kernel packs none. */
+QRT_API qrt_status qrt_interpreter_get_op_packed_weights(const qrt_interpreter* interpreter, size_t index,
+                                                         qrt_packed_weights* packed);
 
 #ifdef __cplusplus
 }  /* extern "C" */
