@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "jpeg_file_checks.h"
+
 namespace qrt {
 namespace tools {
 namespace {
@@ -222,7 +224,7 @@ bool check_image_structure(ImageFormat format, const uint8_t* bytes, size_t size
     case ImageFormat::kPng:
       return check_png(bytes, size, error);
     case ImageFormat::kJpeg:
-      return true;
+      return check_jpeg_structure(bytes, size, error);
     case ImageFormat::kUnknown:
       break;
   }

@@ -29,8 +29,9 @@ const char* image_format_name(ImageFormat format);
 // enough bytes for the rows the header promises (uncompressed BMPs); for
 // PNM, a well-formed header with a maximum value of 255 (stb_image does not
 // rescale other values and mis-orders 16-bit samples) and enough bytes for
-// every sample. PNG and JPEG need nothing here: stb_image reports
-// their truncation itself. On failure sets `error` (without the file name).
+// every sample; for PNG, every chunk up to IEND inside the file; for JPEG,
+// check_jpeg_structure (jpeg_file_checks.h). On failure sets `error`
+// (without the file name).
 bool check_image_structure(ImageFormat format, const uint8_t* bytes, size_t size,
                            std::string* error);
 

@@ -254,3 +254,69 @@ TEST_CASE("c api: float inputs with NaN and infinity quantize to documented valu
   CHECK(output[5] == 127);
   REQUIRE(qrt_interpreter_destroy(interpreter) == QRT_OK);
 }
+
+TEST_CASE("c api: borrowed loads, zero-copy buffers and option setters check their arguments", "[c_api]") {
+  // Borrowed bytes are used in place, so their alignment is the caller's
+  // business: a copy placed at 4 mod 8 must be refused, not read misaligned.
+  const std::vector<uint8_t> bytes = qrt::test::reshape_model();
+  std::vector<uint64_t> storage(bytes.size() / 8 + 2);
+  uint8_t* misaligned = reinterpret_cast<uint8_t*>(storage.data()) + 4;
+  std::memcpy(misaligned, bytes.data(), bytes.size());
+  qrt_model* model = nullptr;
+  require_status(qrt_model_load_buffer_borrowed(misaligned, bytes.size(), &model), QRT_INVALID_ARGUMENT,
+                 "8-byte aligned");
+  REQUIRE(model == nullptr);
+  require_status(qrt_model_load_buffer_borrowed(storage.data(), 0, &model), QRT_INVALID_ARGUMENT, "size is 0");
+  require_status(qrt_model_load_buffer_borrowed(nullptr, bytes.size(), &model), QRT_INVALID_ARGUMENT,
+                 "data is NULL");
+  require_status(qrt_model_load_buffer_borrowed(storage.data(), bytes.size(), nullptr), QRT_INVALID_ARGUMENT,
+                 "model is NULL");
+  std::memcpy(storage.data(), bytes.data(), bytes.size());
+  REQUIRE(qrt_model_load_buffer_borrowed(storage.data(), bytes.size(), &model) == QRT_OK);
+
+  const char* text = nullptr;
+  require_status(qrt_model_get_producer(model, nullptr), QRT_INVALID_ARGUMENT, "model or text is NULL");
+  require_status(qrt_model_get_producer(nullptr, &text), QRT_INVALID_ARGUMENT, "model or text is NULL");
+  REQUIRE(qrt_model_get_producer(model, &text) == QRT_OK);
+  REQUIRE(text != nullptr);
+
+  qrt_options* options = nullptr;
+  REQUIRE(qrt_options_create(&options) == QRT_OK);
+  require_status(qrt_options_set_max_arena_bytes(options, 0), QRT_INVALID_ARGUMENT, "max_arena_bytes is 0");
+  require_status(qrt_options_set_max_macs(options, 0), QRT_INVALID_ARGUMENT, "max_macs is 0");
+  require_status(qrt_options_set_profiling(options, 2), QRT_INVALID_ARGUMENT, "not 0 or 1");
+  require_status(qrt_options_set_max_arena_bytes(nullptr, 1), QRT_INVALID_ARGUMENT, "options is NULL");
+  require_status(qrt_options_set_backend(options, "no-such-backend"), QRT_INVALID_ARGUMENT, "no-such-backend");
+
+  qrt_interpreter* interpreter = nullptr;
+  REQUIRE(qrt_interpreter_create(model, options, &interpreter) == QRT_OK);
+  REQUIRE(qrt_options_destroy(options) == QRT_OK);
+  void* input = nullptr;
+  const void* output = nullptr;
+  require_status(qrt_interpreter_get_input_buffer(interpreter, 0, &input), QRT_INVALID_STATE,
+                 "qrt_interpreter_prepare first");
+  require_status(qrt_interpreter_get_output_buffer(interpreter, 0, &output), QRT_INVALID_STATE,
+                 "qrt_interpreter_prepare first");
+  REQUIRE(qrt_interpreter_prepare(interpreter) == QRT_OK);
+  require_status(qrt_interpreter_get_input_buffer(interpreter, 1, &input), QRT_INVALID_ARGUMENT,
+                 "input index 1 out of range");
+  require_status(qrt_interpreter_get_output_buffer(interpreter, 1, &output), QRT_INVALID_ARGUMENT,
+                 "output index 1 out of range");
+  require_status(qrt_interpreter_get_input_buffer(interpreter, 0, nullptr), QRT_INVALID_ARGUMENT, "data is NULL");
+  require_status(qrt_interpreter_get_input_buffer(nullptr, 0, &input), QRT_INVALID_ARGUMENT, "interpreter is NULL");
+
+  // The zero-copy path moves the same bytes as set_input / get_output.
+  REQUIRE(qrt_interpreter_get_input_buffer(interpreter, 0, &input) == QRT_OK);
+  REQUIRE(qrt_interpreter_get_output_buffer(interpreter, 0, &output) == QRT_OK);
+  REQUIRE(input != nullptr);
+  REQUIRE(output != nullptr);
+  int8_t values[24];
+  for (int i = 0; i < 24; ++i) values[i] = static_cast<int8_t>(i * 5 - 60);
+  std::memcpy(input, values, sizeof(values));
+  REQUIRE(qrt_interpreter_invoke(interpreter) == QRT_OK);
+  int8_t copied[24] = {};
+  REQUIRE(qrt_interpreter_get_output(interpreter, 0, copied, sizeof(copied)) == QRT_OK);
+  REQUIRE(std::memcmp(copied, output, sizeof(copied)) == 0);
+  REQUIRE(qrt_interpreter_destroy(interpreter) == QRT_OK);
+  REQUIRE(qrt_model_destroy(model) == QRT_OK);
+}
