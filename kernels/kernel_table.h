@@ -143,15 +143,12 @@ struct KernelTable {
   Kernel<void(const reference::FullyConnectedF32W4Params&, const float*, const uint8_t*, const float*, const float*,
               float*)>
       fully_connected_f32w4;
-<<<<<<< HEAD
   // DYNAMIC_FULLY_CONNECTED: float32 activations quantized per run, int8 weights.
   DynamicFcKernel dynamic_fully_connected;
-=======
   // Transformer ops (BATCH_MATMUL, LAYER_NORM, GATHER).
   Kernel<void(const reference::BatchMatMulParams&, const int8_t*, const int8_t*, int8_t*)> batch_matmul;
   Kernel<void(const reference::LayerNormParams&, const int8_t*, int8_t*)> layer_norm;
   Kernel<int64_t(const reference::GatherParams&, const uint8_t*, const int32_t*, uint8_t*)> gather;
->>>>>>> h/transformer
 };
 
 // The best table for this CPU (QRT_ISA is not consulted). Thread-safe;

@@ -38,19 +38,15 @@ bool is_float_op(const Model& model, const OpDesc& op) {
     case fb::OpType::QUANTIZE:
     case fb::OpType::DEQUANTIZE:
     case fb::OpType::RESHAPE:
-<<<<<<< HEAD
     case fb::OpType::FULLY_CONNECTED_W4:
     case fb::OpType::DYNAMIC_FULLY_CONNECTED:
     case fb::OpType::DYNAMIC_QUANTIZE_LINEAR: return false;  // float32 by definition, with its own glue
+    case fb::OpType::GATHER: return false;  // int8 or float32 tables alike
     case fb::OpType::TRANSPOSE: {  // 32-bit words: float32, or the int32 results of CONV_INTEGER
       const TensorDesc* input = op_input(model, op, 0);
       if (input != nullptr && input->dtype == DType::kInt32) return true;
       break;
     }
-=======
-    case fb::OpType::FULLY_CONNECTED_W4:  // float32 by definition, with its own glue
-    case fb::OpType::GATHER: return false;  // int8 or float32 tables alike
->>>>>>> h/transformer
     default: break;
   }
   const TensorDesc* input = op_input(model, op, 0);

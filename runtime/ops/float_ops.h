@@ -15,16 +15,10 @@
 
 namespace qrt {
 
-<<<<<<< HEAD
-// True for an op other than QUANTIZE, DEQUANTIZE, RESHAPE,
-// FULLY_CONNECTED_W4, DYNAMIC_FULLY_CONNECTED and DYNAMIC_QUANTIZE_LINEAR (which handle float32
-// themselves) whose first input or first output is float32; and for a
-// TRANSPOSE of int32 values (the same 32-bit word moves).
-=======
-// True for an op other than QUANTIZE, DEQUANTIZE, RESHAPE, GATHER and
-// FULLY_CONNECTED_W4 (which handle float32 themselves) whose first input or
-// first output is float32.
->>>>>>> h/transformer
+// True for an op other than QUANTIZE, DEQUANTIZE, RESHAPE, GATHER,
+// FULLY_CONNECTED_W4, DYNAMIC_FULLY_CONNECTED and DYNAMIC_QUANTIZE_LINEAR
+// (which handle float32 themselves) whose first input or first output is
+// float32; and for a TRANSPOSE of int32 values (the same 32-bit word moves).
 bool is_float_op(const Model& model, const OpDesc& op);
 
 Status validate_float_op(const Model& model, const OpDesc& op);

@@ -45,17 +45,14 @@ OpEntry find_entry(fb::OpType type) {
       return {validate_resize_nearest_neighbor, prepare_resize_nearest_neighbor};
     case fb::OpType::ARG_MAX: return {validate_arg_max, prepare_arg_max};
     case fb::OpType::FULLY_CONNECTED_W4: return {validate_fully_connected_w4, prepare_fully_connected_w4};
-<<<<<<< HEAD
     case fb::OpType::DYNAMIC_FULLY_CONNECTED:
       return {validate_dynamic_fully_connected, prepare_dynamic_fully_connected};
     case fb::OpType::CONV_INTEGER: return {validate_conv_integer, prepare_conv_integer};
     case fb::OpType::MATMUL_INTEGER: return {validate_matmul_integer, prepare_matmul_integer};
     case fb::OpType::DYNAMIC_QUANTIZE_LINEAR: return {validate_dynamic_quantize_linear, prepare_dynamic_quantize_linear};
-=======
     case fb::OpType::BATCH_MATMUL: return {validate_batch_matmul, prepare_batch_matmul};
     case fb::OpType::LAYER_NORM: return {validate_layer_norm, prepare_layer_norm};
     case fb::OpType::GATHER: return {validate_gather, prepare_gather};
->>>>>>> h/transformer
     default: return {nullptr, nullptr};
   }
 }

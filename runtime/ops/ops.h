@@ -82,7 +82,6 @@ Status prepare_arg_max(const Model&, const OpDesc&, const KernelTable&, std::uni
 Status validate_fully_connected_w4(const Model&, const OpDesc&);
 Status prepare_fully_connected_w4(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
 
-<<<<<<< HEAD
 // dynamic_fully_connected_op.cc: float32 in and out, int8 weights, the input quantized per run
 Status validate_dynamic_fully_connected(const Model&, const OpDesc&);
 Status prepare_dynamic_fully_connected(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
@@ -94,7 +93,7 @@ Status validate_matmul_integer(const Model&, const OpDesc&);
 Status prepare_matmul_integer(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
 Status validate_dynamic_quantize_linear(const Model&, const OpDesc&);
 Status prepare_dynamic_quantize_linear(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
-=======
+
 // transformer_ops.cc: BATCH_MATMUL, LAYER_NORM, GATHER (ERF is a table op in lut_ops.cc)
 Status validate_batch_matmul(const Model&, const OpDesc&);
 Status prepare_batch_matmul(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
@@ -102,6 +101,5 @@ Status validate_layer_norm(const Model&, const OpDesc&);
 Status prepare_layer_norm(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
 Status validate_gather(const Model&, const OpDesc&);
 Status prepare_gather(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
->>>>>>> h/transformer
 
 }  // namespace qrt
