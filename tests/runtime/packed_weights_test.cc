@@ -273,7 +273,7 @@ TEST_CASE("packed weights: a caller buffer that is not 64-byte aligned gets an a
   qrt_model_destroy(model);
 }
 
-TEST_CASE("packed weights: damaged packings fail prepare with a message; other ISAs still run", "[packing]") {
+TEST_CASE("packed weights: damaged packings fail prepare with a message, other ISAs still run", "[packing]") {
   const std::vector<std::string> isas = packing_isas();
   if (isas.empty()) {
     WARN("skipped: this build and CPU have no packed kernels");
