@@ -1,17 +1,21 @@
 #include "kernels/kernel_table.h"
 
 #include <cpuinfo.h>
+#if defined(__x86_64__) || defined(_M_X64)
+#include <cpuid.h>
+#endif
 
 #include <cstdlib>
 #include <cstring>
 
-#if defined(QRT_HAVE_AVX2_KERNELS) || defined(QRT_HAVE_AVX512VNNI_KERNELS)
+#if defined(QRT_HAVE_SSE41_KERNELS) || defined(QRT_HAVE_AVX2_KERNELS) || defined(QRT_HAVE_AVX512VNNI_KERNELS)
 #include "kernels/x86/gemm_s8.h"
 #endif
 #ifdef QRT_HAVE_AVX2_KERNELS
 #include "kernels/x86/avx2/fully_connected_f32w4.h"
+#include "kernels/x86/elementwise_s8.h"
 #endif
-#if defined(QRT_HAVE_AVX2_KERNELS) || defined(QRT_HAVE_AVX512VNNI_KERNELS)
+#if defined(QRT_HAVE_SSE41_KERNELS) || defined(QRT_HAVE_AVX2_KERNELS) || defined(QRT_HAVE_AVX512VNNI_KERNELS)
 #include "kernels/x86/binary_s8.h"
 #include "kernels/x86/dwconv_s8.h"
 #endif
@@ -64,6 +68,18 @@ struct Isa {
   void (*fill)(KernelTable* table);
 };
 
+#ifdef QRT_HAVE_AVX2_KERNELS
+// The memory-bound AVX2 kernels, also used by the AVX-512 tables (every
+// AVX-512 CPU has AVX2; 512-bit versions would gain little on them).
+void fill_avx2_elementwise(KernelTable* t) {
+  t->lut = {"lut_s8__avx2", x86::lut_s8__avx2};
+  t->quantize = {"quantize_f32_s8__avx2", x86::quantize_f32_s8__avx2};
+  t->dequantize = {"dequantize_s8_f32__avx2", x86::dequantize_s8_f32__avx2};
+  t->max_pool2d = {"max_pool2d_s8__avx2", x86::max_pool2d_s8__avx2};
+  t->average_pool2d = {"average_pool2d_s8__avx2", x86::average_pool2d_s8__avx2};
+  t->fully_connected_f32w4 = {"f32w4_gemm_minmax_4x8__avx2", x86::f32w4_gemm_minmax_4x8__avx2};
+}
+#endif
 #ifdef QRT_HAVE_AVX512VNNI_KERNELS
 bool has_avx512vnni() {
   return cpuinfo_has_x86_avx512f() && cpuinfo_has_x86_avx512bw() && cpuinfo_has_x86_avx512vl() &&
@@ -81,21 +97,50 @@ void fill_avx512vnni(KernelTable* t) {
   t->vsub = {"qs8_vsub_minmax__avx512vnni", x86::qs8_vsub_minmax__avx512vnni};
   t->vmul = {"qs8_vmul_minmax__avx512vnni", x86::qs8_vmul_minmax__avx512vnni};
 #ifdef QRT_HAVE_AVX2_KERNELS  // every AVX-512 CPU has AVX2
-  t->fully_connected_f32w4 = {"f32w4_gemm_minmax_4x8__avx2", x86::f32w4_gemm_minmax_4x8__avx2};
+  fill_avx2_elementwise(t);
 #endif
 }
 #endif
 #ifdef QRT_HAVE_AVX2_KERNELS
 bool has_avx2() { return cpuinfo_has_x86_avx2(); }
 void fill_avx2(KernelTable* t) {
+  fill_avx2_elementwise(t);
   t->gemm = {"qs8_gemm_minmax_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2, gemm_pack, x86::qs8_gemm_minmax_4x16c2__avx2};
-  t->fully_connected_f32w4 = {"f32w4_gemm_minmax_4x8__avx2", x86::f32w4_gemm_minmax_4x8__avx2};
   t->conv = {"qs8_igemm_minmax_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2, gemm_pack, x86::qs8_igemm_minmax_4x16c2__avx2};
   t->dwconv = {"qs8_dwconv_minmax_16c__avx2", x86::qs8_dwconv_minmax_16c__avx2, "qs8_dwconv_3x3_minmax_16c__avx2",
                x86::qs8_dwconv_3x3_minmax_16c__avx2, x86::kQs8DwconvChannelTileAvx2};
   t->vadd = {"qs8_vadd_minmax__avx2", x86::qs8_vadd_minmax__avx2};
   t->vsub = {"qs8_vsub_minmax__avx2", x86::qs8_vsub_minmax__avx2};
   t->vmul = {"qs8_vmul_minmax__avx2", x86::qs8_vmul_minmax__avx2};
+}
+#endif
+#if defined(QRT_HAVE_AVXVNNI_KERNELS) && defined(QRT_HAVE_AVX2_KERNELS)
+// AVX-VNNI: Debian's cpuinfo does not report it, so CPUID leaf 7 subleaf 1,
+// EAX bit 4, read directly; the OS saving YMM state is what AVX2 already
+// needs (cpuinfo checks XGETBV for it).
+bool has_avxvnni() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (!cpuinfo_has_x86_avx2() || __get_cpuid_max(0, nullptr) < 7) return false;
+  __cpuid_count(7, 1, eax, ebx, ecx, edx);
+  return (eax >> 4) & 1;
+}
+// The AVX2 table with the VNNI GEMM and IGEMM (depthwise and the rest stay
+// on AVX2: vpdpbusd gains nothing for them).
+void fill_avxvnni(KernelTable* t) {
+  fill_avx2(t);
+  t->gemm = {"qs8_gemm_minmax_6x16c4__avxvnni", x86::kQs8Gemm6x16c4Avxvnni, gemm_pack,
+             x86::qs8_gemm_minmax_6x16c4__avxvnni};
+  t->conv = {"qs8_igemm_minmax_6x16c4__avxvnni", x86::kQs8Gemm6x16c4Avxvnni, gemm_pack,
+             x86::qs8_igemm_minmax_6x16c4__avxvnni};
+}
+#endif
+#ifdef QRT_HAVE_SSE41_KERNELS
+bool has_sse41() { return cpuinfo_has_x86_sse4_1(); }
+void fill_sse41(KernelTable* t) {
+  t->gemm = {"qs8_gemm_minmax_4x8c2__sse41", x86::kQs8Gemm4x8c2Sse41, gemm_pack, x86::qs8_gemm_minmax_4x8c2__sse41};
+  t->conv = {"qs8_igemm_minmax_4x8c2__sse41", x86::kQs8Gemm4x8c2Sse41, gemm_pack, x86::qs8_igemm_minmax_4x8c2__sse41};
+  t->dwconv = {"qs8_dwconv_minmax_8c__sse41", x86::qs8_dwconv_minmax_8c__sse41, "qs8_dwconv_3x3_minmax_8c__sse41",
+               x86::qs8_dwconv_3x3_minmax_8c__sse41, x86::kQs8DwconvChannelTileSse41};
 }
 #endif
 #ifdef QRT_HAVE_ARM_NEON_KERNELS
@@ -141,8 +186,14 @@ constexpr Isa kIsas[] = {
 #ifdef QRT_HAVE_AVX512VNNI_KERNELS
     {"avx512vnni", has_avx512vnni, fill_avx512vnni},
 #endif
+#if defined(QRT_HAVE_AVXVNNI_KERNELS) && defined(QRT_HAVE_AVX2_KERNELS)
+    {"avxvnni", has_avxvnni, fill_avxvnni},
+#endif
 #ifdef QRT_HAVE_AVX2_KERNELS
     {"avx2", has_avx2, fill_avx2},
+#endif
+#ifdef QRT_HAVE_SSE41_KERNELS
+    {"sse41", has_sse41, fill_sse41},
 #endif
 #ifdef QRT_HAVE_ARM_I8MM_KERNELS
     {"i8mm", arm::has_i8mm, fill_i8mm},

@@ -136,8 +136,8 @@ struct KernelTable {
 // decided once from cpuinfo.
 const KernelTable& select_kernel_table();
 
-// The table of one ISA by name: "reference", and on x86-64 "avx2" and
-// "avx512vnni", on AArch64 "neon", "neondot" and "i8mm", on ARMv7 "neon".
+// The table of one ISA by name: "reference", and on x86-64 "sse41", "avx2",
+// "avxvnni" (when the compiler supports -mavxvnni) and "avx512vnni", on AArch64 "neon", "neondot" and "i8mm", on ARMv7 "neon".
 // nullptr or "" means the QRT_ISA environment variable when it is set, else select_kernel_table().
 // An unknown name, or an ISA this CPU lacks, gives nullptr and a message in
 // *error: forcing an ISA never falls back silently. Thread-safe.

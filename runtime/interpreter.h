@@ -26,8 +26,8 @@ struct InterpreterOptions {
 
   int num_threads = 1;  // 0: one per core
   // Kernel ISA: "" for the QRT_ISA environment variable when set, else the
-  // best this CPU has; or a name ("reference", "avx2", "avx512vnni") that the
-  // CPU must have, or prepare fails.
+  // best this CPU has; or a name ("reference", "sse41", "avx2", "avxvnni",
+  // "avx512vnni", "neon", ...) that the CPU must have, or prepare fails.
   std::string isa;
   // Time every op of every invoke (two clock reads per op); off costs nothing.
   bool profiling = false;

@@ -151,7 +151,7 @@ int register_benchmarks() {
   const std::string dw = "dwconv3x3_56x56_144";
   benchmark::RegisterBenchmark((dw + "/depthwise_conv2d_s8_reference/threads:1").c_str(), dw_reference)
       ->ArgName("fp32")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->UseRealTime();
-  for (const char* isa : {"avx512vnni", "avx2"}) {
+  for (const char* isa : {"avx512vnni", "avxvnni", "avx2", "sse41"}) {
     std::string error;
     const qrt::KernelTable* table = qrt::find_kernel_table(isa, &error);
     if (table == nullptr) continue;

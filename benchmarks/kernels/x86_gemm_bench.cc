@@ -115,7 +115,7 @@ bool register_benchmarks() {
     benchmark::RegisterBenchmark((std::string(s.name) + "/reference").c_str(),
                                  [&s](benchmark::State& st) { run_reference(st, s); })
         ->Arg(0)->Arg(1)->ArgName("fp32");
-    for (const char* isa : {"avx2", "avx512vnni"}) {
+    for (const char* isa : {"sse41", "avx2", "avxvnni", "avx512vnni"}) {
       std::string error;
       const qrt::KernelTable* table = qrt::find_kernel_table(isa, &error);
       if (table == nullptr || table->gemm.run == nullptr) continue;

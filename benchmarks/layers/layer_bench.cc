@@ -189,7 +189,7 @@ int register_all() {
   std::vector<const char*> isas;
   const char* env = std::getenv("QRT_BENCH_REFERENCE");
   if (env && std::string(env) == "1") isas.push_back("reference");
-  for (const char* isa : {"avx2", "avx512vnni"}) {
+  for (const char* isa : {"sse41", "avx2", "avxvnni", "avx512vnni"}) {
     if (isa_runs_here(isa)) isas.push_back(isa);
   }
   const bool xnnpack = backend_built("xnnpack");

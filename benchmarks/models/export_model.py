@@ -4,9 +4,10 @@
   /usr/bin/python3 benchmarks/models/export_model.py mobilenet_v2 -o build/models/mobilenet_v2.onnx
   /usr/bin/python3 benchmarks/models/export_model.py resnet18 -o build/models/resnet18.onnx
 
-The architectures are torchvision's (MobileNetV2 and ResNet-18 as
-torchvision.models builds them with weights=None), written out here because
-Debian ships python3-torch without torchvision. Weights are torchvision's
+Models: mobilenet_v1, mobilenet_v2, resnet18, resnet50. The architectures are
+torchvision's (MobileNetV2, ResNet-18 and ResNet-50 as torchvision.models builds
+them with weights=None; MobileNet v1, which torchvision lacks, from the paper),
+written out here because Debian ships python3-torch without torchvision. Weights are torchvision's
 random initialisation under a fixed seed, so the file is the same on every
 run with the same torch. Export: ONNX opset 13, one input "input" of shape
 1x3x224x224 float32, one output "logits" [1,1000]; the model is in eval mode
@@ -99,6 +100,8 @@ class MobileNetV2(nn.Module):
 
 
 class BasicBlock(nn.Module):
+    expansion = 1
+
     def __init__(self, inplanes, planes, stride=1):
         super().__init__()
         self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
@@ -118,22 +121,51 @@ class BasicBlock(nn.Module):
         return self.relu(out + identity)
 
 
-class ResNet18(nn.Module):
-    """torchvision.models.resnet18(weights=None): BasicBlock, layers [2, 2, 2, 2]."""
+class Bottleneck(nn.Module):
+    """torchvision's Bottleneck (ResNet v1.5: the stride sits on the 3x3 conv)."""
+    expansion = 4
 
-    def __init__(self, num_classes=1000):
+    def __init__(self, inplanes, planes, stride=1):
+        super().__init__()
+        width = planes
+        self.conv1 = nn.Conv2d(inplanes, width, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(width)
+        self.conv2 = nn.Conv2d(width, width, 3, stride, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(width)
+        self.conv3 = nn.Conv2d(width, planes * self.expansion, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(planes * self.expansion)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = None
+        if stride != 1 or inplanes != planes * self.expansion:
+            self.downsample = nn.Sequential(nn.Conv2d(inplanes, planes * self.expansion, 1, stride, bias=False),
+                                            nn.BatchNorm2d(planes * self.expansion))
+
+    def forward(self, x):
+        identity = x if self.downsample is None else self.downsample(x)
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.relu(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        return self.relu(out + identity)
+
+
+class ResNet(nn.Module):
+    """torchvision.models.resnet18 / resnet50(weights=None)."""
+
+    def __init__(self, block, layers, num_classes=1000):
         super().__init__()
         self.conv1 = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
         self.bn1 = nn.BatchNorm2d(64)
         self.relu = nn.ReLU(inplace=True)
         self.maxpool = nn.MaxPool2d(3, 2, 1)
-        blocks, inplanes = [], 64
-        for planes, stride in [(64, 1), (128, 2), (256, 2), (512, 2)]:
-            blocks.append(nn.Sequential(BasicBlock(inplanes, planes, stride), BasicBlock(planes, planes)))
-            inplanes = planes
-        self.layer1, self.layer2, self.layer3, self.layer4 = blocks
+        stages, inplanes = [], 64
+        for planes, stride, count in zip([64, 128, 256, 512], [1, 2, 2, 2], layers):
+            blocks = [block(inplanes, planes, stride)]
+            inplanes = planes * block.expansion
+            blocks += [block(inplanes, planes) for _ in range(count - 1)]
+            stages.append(nn.Sequential(*blocks))
+        self.layer1, self.layer2, self.layer3, self.layer4 = stages
         self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
-        self.fc = nn.Linear(512, num_classes)
+        self.fc = nn.Linear(512 * block.expansion, num_classes)
         for m in self.modules():
             if isinstance(m, nn.Conv2d):
                 nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
@@ -148,7 +180,45 @@ class ResNet18(nn.Module):
         return self.fc(torch.flatten(self.avgpool(x), 1))
 
 
-MODELS = {"mobilenet_v2": MobileNetV2, "resnet18": ResNet18}
+def resnet18():
+    return ResNet(BasicBlock, [2, 2, 2, 2])
+
+
+def resnet50():
+    return ResNet(Bottleneck, [3, 4, 6, 3])
+
+
+class MobileNetV1(nn.Module):
+    """MobileNet v1 (Howard et al. 2017), width 1.0, 224x224: a 3x3 stride-2 conv,
+    13 depthwise-separable blocks (3x3 depthwise + 1x1 pointwise, each with
+    BatchNorm and ReLU6 as in TensorFlow's implementation), global average pool, a 1000-way classifier. torchvision
+    has no MobileNet v1; this is the layer list of the paper's Table 1."""
+
+    def __init__(self, num_classes=1000):
+        super().__init__()
+        # (output channels, stride of the depthwise conv) for the 13 blocks.
+        blocks = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2),
+                  (512, 1), (512, 1), (512, 1), (512, 1), (512, 1), (1024, 2), (1024, 1)]
+        layers, channels = [conv_bn_act(3, 32, stride=2)], 32
+        for out, stride in blocks:
+            layers.append(conv_bn_act(channels, channels, stride=stride, groups=channels))
+            layers.append(conv_bn_act(channels, out, kernel=1))
+            channels = out
+        self.features = nn.Sequential(*layers)
+        self.classifier = nn.Linear(channels, num_classes)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out")
+            elif isinstance(m, nn.BatchNorm2d):
+                nn.init.ones_(m.weight)
+                nn.init.zeros_(m.bias)
+
+    def forward(self, x):
+        x = nn.functional.adaptive_avg_pool2d(self.features(x), (1, 1))
+        return self.classifier(torch.flatten(x, 1))
+
+
+MODELS = {"mobilenet_v1": MobileNetV1, "mobilenet_v2": MobileNetV2, "resnet18": resnet18, "resnet50": resnet50}
 
 
 def main():

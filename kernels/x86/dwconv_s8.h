@@ -24,4 +24,12 @@ void qs8_dwconv_3x3_minmax_16c__avx2(const DwconvRunParams& p, const int8_t* inp
 void qs8_dwconv_minmax_16c__avx2(const DwconvRunParams& p, const int8_t* input, const void* packed, int8_t* output,
                                  size_t row_begin, size_t row_end);
 
+// SSE4.1: 8 channels per block (two vectors of 4 int32 lanes), same
+// packing (with a tile of 8 its lane order is channel order).
+constexpr int kQs8DwconvChannelTileSse41 = 8;
+void qs8_dwconv_3x3_minmax_8c__sse41(const DwconvRunParams& p, const int8_t* input, const void* packed,
+                                     int8_t* output, size_t row_begin, size_t row_end);
+void qs8_dwconv_minmax_8c__sse41(const DwconvRunParams& p, const int8_t* input, const void* packed, int8_t* output,
+                                 size_t row_begin, size_t row_end);
+
 }  // namespace qrt::x86

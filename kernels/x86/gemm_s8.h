@@ -26,4 +26,21 @@ void qs8_gemm_minmax_4x16c2__avx2(const GemmRunParams& p, const int8_t* a, const
 void qs8_igemm_minmax_4x16c2__avx2(const IgemmRunParams& p, const int8_t* input, const void* packed, void* scratch,
                                    int8_t* c);
 
+// AVX-VNNI (the VEX-encoded vpdpbusd of Alder Lake and Zen 4, 256-bit): 6
+// rows x 16 columns, K in groups of 4, A flipped to uint8 (+128) as on
+// AVX-512 VNNI. Chosen on CPUs with AVX-VNNI but not AVX-512 VNNI.
+constexpr GemmLayout kQs8Gemm6x16c4Avxvnni{6, 16, 4, 128, 1};
+void qs8_gemm_minmax_6x16c4__avxvnni(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
+                                     int8_t* c);
+void qs8_igemm_minmax_6x16c4__avxvnni(const IgemmRunParams& p, const int8_t* input, const void* packed,
+                                      void* scratch, int8_t* c);
+
+// SSE4.1: 4 rows x 8 columns, K in pairs, A and W widened to int16
+// (pmaddwd, exact for every int8 value), as the AVX2 kernel at half width.
+constexpr GemmLayout kQs8Gemm4x8c2Sse41{4, 8, 2, 0, 2};
+void qs8_gemm_minmax_4x8c2__sse41(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
+                                  int8_t* c);
+void qs8_igemm_minmax_4x8c2__sse41(const IgemmRunParams& p, const int8_t* input, const void* packed, void* scratch,
+                                   int8_t* c);
+
 }  // namespace qrt::x86

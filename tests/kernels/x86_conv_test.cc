@@ -366,10 +366,30 @@ TEST_CASE("x86 conv: qs8_igemm 8x32c4 avx512vnni equals the conv reference on ra
 
 TEST_CASE("x86 conv: qs8_igemm 8x32c4 avx512vnni corner cases", "[x86_conv]") { check_corner_cases("avx512vnni"); }
 
+TEST_CASE("x86 conv: qs8_igemm 4x8c2 sse41 equals the conv reference on random cases", "[x86_conv]") {
+  check_random_cases("sse41", 3, 150);
+}
+
+TEST_CASE("x86 conv: qs8_igemm 4x8c2 sse41 corner cases", "[x86_conv]") { check_corner_cases("sse41"); }
+
+TEST_CASE("x86 conv: qs8_igemm 6x16c4 avxvnni equals the conv reference on random cases", "[x86_conv]") {
+  check_random_cases("avxvnni", 4, 150);
+}
+
+TEST_CASE("x86 conv: qs8_igemm 6x16c4 avxvnni corner cases", "[x86_conv]") { check_corner_cases("avxvnni"); }
+
 TEST_CASE("x86 conv long: qs8_igemm avx2, 5000 random cases per rule", "[x86_conv][.long]") {
   check_random_cases("avx2", 101, 5000);
 }
 
 TEST_CASE("x86 conv long: qs8_igemm avx512vnni, 5000 random cases per rule", "[x86_conv][.long]") {
   check_random_cases("avx512vnni", 102, 5000);
+}
+
+TEST_CASE("x86 conv long: qs8_igemm sse41, 5000 random cases per rule", "[x86_conv][.long]") {
+  check_random_cases("sse41", 103, 5000);
+}
+
+TEST_CASE("x86 conv long: qs8_igemm avxvnni, 5000 random cases per rule", "[x86_conv][.long]") {
+  check_random_cases("avxvnni", 104, 5000);
 }

@@ -285,12 +285,16 @@ TEST_CASE("qs8_dwconv avx2 kernels equal the reference byte for byte", "[x86][dw
   check_isa("avx2", 600, 12);
 }
 
+TEST_CASE("qs8_dwconv sse41 kernels equal the reference byte for byte", "[x86][dwconv]") {
+  check_isa("sse41", 600, 13);
+}
+
 TEST_CASE("dwconv_run_parallel gives the same bytes on 1 and 2 threads", "[x86][dwconv][threads]") {
   Pool pool(pthreadpool_create(2));
   REQUIRE(pool != nullptr);
   int ran = 0;
   std::string why;
-  for (const char* isa : {"avx512vnni", "avx2"}) {
+  for (const char* isa : {"avx512vnni", "avx2", "sse41"}) {
     const qrt::KernelTable* table = dwconv_table(isa, &why);
     if (table == nullptr) continue;
     ++ran;
@@ -317,7 +321,7 @@ TEST_CASE("gemm_run_parallel gives the same bytes on 1 and 2 threads", "[x86][ge
   REQUIRE(pool != nullptr);
   int ran = 0;
   std::string why;
-  for (const char* isa : {"avx512vnni", "avx2"}) {
+  for (const char* isa : {"avx512vnni", "avxvnni", "avx2", "sse41"}) {
     const qrt::KernelTable* table = qrt::find_kernel_table(isa, &why);
     if (table == nullptr || table->gemm.run == nullptr) continue;
     ++ran;
@@ -376,4 +380,8 @@ TEST_CASE("qs8_dwconv long: avx512vnni kernels, 10000 random cases", "[x86][dwco
 
 TEST_CASE("qs8_dwconv long: avx2 kernels, 10000 random cases", "[x86][dwconv][.long]") {
   check_isa("avx2", 10000, 112);
+}
+
+TEST_CASE("qs8_dwconv long: sse41 kernels, 10000 random cases", "[x86][dwconv][.long]") {
+  check_isa("sse41", 10000, 113);
 }

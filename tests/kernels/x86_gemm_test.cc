@@ -338,6 +338,26 @@ TEST_CASE("x86 gemm: qs8_gemm 8x32c4 avx512vnni equals the 1x1 conv reference", 
   check_pointwise_conv("avx512vnni");
 }
 
+TEST_CASE("x86 gemm: qs8_gemm 4x8c2 sse41 equals the reference on random cases", "[x86_gemm]") {
+  check_random_cases("sse41", 3, 300);
+}
+
+TEST_CASE("x86 gemm: qs8_gemm 4x8c2 sse41 corner cases", "[x86_gemm]") { check_corner_cases("sse41"); }
+
+TEST_CASE("x86 gemm: qs8_gemm 4x8c2 sse41 equals the 1x1 conv reference", "[x86_gemm]") {
+  check_pointwise_conv("sse41");
+}
+
+TEST_CASE("x86 gemm: qs8_gemm 6x16c4 avxvnni equals the reference on random cases", "[x86_gemm]") {
+  check_random_cases("avxvnni", 4, 300);
+}
+
+TEST_CASE("x86 gemm: qs8_gemm 6x16c4 avxvnni corner cases", "[x86_gemm]") { check_corner_cases("avxvnni"); }
+
+TEST_CASE("x86 gemm: qs8_gemm 6x16c4 avxvnni equals the 1x1 conv reference", "[x86_gemm]") {
+  check_pointwise_conv("avxvnni");
+}
+
 // The long sweep (ctest -L long): 5,000 random cases per rule and ISA.
 TEST_CASE("x86 gemm long: qs8_gemm 4x16c2 avx2, 5000 random cases per rule", "[x86_gemm][.long]") {
   check_random_cases("avx2", 101, 5000);
@@ -345,4 +365,12 @@ TEST_CASE("x86 gemm long: qs8_gemm 4x16c2 avx2, 5000 random cases per rule", "[x
 
 TEST_CASE("x86 gemm long: qs8_gemm 8x32c4 avx512vnni, 5000 random cases per rule", "[x86_gemm][.long]") {
   check_random_cases("avx512vnni", 102, 5000);
+}
+
+TEST_CASE("x86 gemm long: qs8_gemm 4x8c2 sse41, 5000 random cases per rule", "[x86_gemm][.long]") {
+  check_random_cases("sse41", 103, 5000);
+}
+
+TEST_CASE("x86 gemm long: qs8_gemm 6x16c4 avxvnni, 5000 random cases per rule", "[x86_gemm][.long]") {
+  check_random_cases("avxvnni", 104, 5000);
 }

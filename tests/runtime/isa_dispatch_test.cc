@@ -162,6 +162,48 @@ std::vector<uint8_t> elementwise_model(fb::RequantRule rule) {
   return w.serialize();
 }
 
+// x float32 [2,9,11,37] (the test's random bytes: NaN, infinities and
+// denormals among them) -> QUANTIZE (0.05, zp 3) -> LOGISTIC (a table)
+//   -> MAX_POOL 3x3 stride 2 SAME, ReLU6-like clamp -> AVERAGE_POOL 2x2
+//   stride 1 VALID (count 4) -> AVERAGE_POOL 3x3 SAME stride 2 (clipped
+//   windows, count_include_pad) -> HARD_SWISH (a table) -> DEQUANTIZE -> y.
+std::vector<uint8_t> elementwise_lut_pool_model(fb::RequantRule rule) {
+  QfbWriter w;
+  const int x = w.add_tensor("x", fb::DType::FLOAT32, {2, 9, 11, 37});
+  const int q = w.add_tensor("q", fb::DType::INT8, {2, 9, 11, 37}, {0.05f}, {3});
+  const int l = w.add_tensor("l", fb::DType::INT8, {2, 9, 11, 37}, {1.0f / 256}, {-128});
+  const int m = w.add_tensor("m", fb::DType::INT8, {2, 5, 6, 37}, {1.0f / 256}, {-128});
+  const bool fixedpoint = rule == fb::RequantRule::FIXEDPOINT;
+  const int a = w.add_tensor("a", fb::DType::INT8, {2, 4, 5, 37}, {fixedpoint ? 1.0f / 256 : 0.003f},
+                             {fixedpoint ? -128 : 7});
+  const int a2 = w.add_tensor("a2", fb::DType::INT8, {2, 2, 3, 37}, {fixedpoint ? 1.0f / 256 : 0.002f},
+                              {fixedpoint ? -128 : -9});
+  const int h = w.add_tensor("h", fb::DType::INT8, {2, 2, 3, 37}, {0.01f}, {-20});
+  const int y = w.add_tensor("y", fb::DType::FLOAT32, {2, 2, 3, 37});
+  auto pool = [&](fb::OpType type, int in, int out, int filter, int stride, fb::Padding padding, bool include_pad,
+                  const char* name) {
+    fb::Pool2DOptionsT o;
+    o.padding = padding;
+    o.filter_h = o.filter_w = filter;
+    o.stride_h = o.stride_w = stride;
+    o.count_include_pad = include_pad;
+    if (type == fb::OpType::MAX_POOL_2D) o.activation = fb::Activation::RELU6;
+    fb::OpOptionsUnion options;
+    options.Set(o);
+    w.add_op(type, {in}, {out}, std::move(options), rule, name);
+  };
+  w.add_op(fb::OpType::QUANTIZE, {x}, {q}, {}, rule, "quantize");
+  w.add_op(fb::OpType::LOGISTIC, {q}, {l}, {}, rule, "logistic");
+  pool(fb::OpType::MAX_POOL_2D, l, m, 3, 2, fb::Padding::SAME, false, "max_pool");
+  pool(fb::OpType::AVERAGE_POOL_2D, m, a, 2, 1, fb::Padding::VALID, false, "avg_pool");
+  pool(fb::OpType::AVERAGE_POOL_2D, a, a2, 3, 2, fb::Padding::SAME, !fixedpoint, "avg_pool_same");
+  w.add_op(fb::OpType::HARD_SWISH, {a2}, {h}, {}, rule, "hard_swish");
+  w.add_op(fb::OpType::DEQUANTIZE, {h}, {y}, {}, rule, "dequantize");
+  w.add_input(x, fb::DType::FLOAT32);
+  w.add_output(y, fb::DType::FLOAT32);
+  return w.serialize();
+}
+
 struct Result {
   Status status;
   std::vector<int8_t> output;
@@ -279,9 +321,43 @@ TEST_CASE("isa dispatch: x86 vector ADD / MUL / SUB give the reference bytes", "
   if (ran == 0) WARN("skipped: " << why);
 }
 
+TEST_CASE("isa dispatch: x86 LUT, pooling, QUANTIZE and DEQUANTIZE give the reference bytes", "[isa]") {
+  int ran = 0;
+  std::string why;
+  for (const char* isa : {"avx512vnni", "avxvnni", "avx2"}) {
+    const KernelTable* table = find_kernel_table(isa, &why);
+    if (table == nullptr) continue;
+    ++ran;
+    for (fb::RequantRule rule : {fb::RequantRule::FIXEDPOINT, fb::RequantRule::FP32}) {
+      std::unique_ptr<Model> model = load(elementwise_lut_pool_model(rule));
+      const Result reference = run(*model, "reference");
+      const Result forced = run(*model, isa);
+      INFO(isa << " rule " << fb::EnumNameRequantRule(rule) << ": " << reference.status.message
+               << forced.status.message);
+      REQUIRE(reference.status.ok());
+      REQUIRE(forced.status.ok());
+      REQUIRE(forced.output == reference.output);
+      REQUIRE(reference.kernels[0] == "quantize_f32_s8_reference");
+      REQUIRE(forced.kernels[0] == table->quantize.name);
+      REQUIRE(forced.kernels[1] == table->lut.name);
+      REQUIRE(forced.kernels[2] == table->max_pool2d.name);
+      REQUIRE(forced.kernels[3] == table->average_pool2d.name);
+      REQUIRE(forced.kernels[4] == table->average_pool2d.name);
+      REQUIRE(forced.kernels[5] == table->lut.name);
+      REQUIRE(forced.kernels[6] == table->dequantize.name);
+      REQUIRE(std::string(table->lut.name) != "lut_s8_reference");
+    }
+  }
+  if (ran == 0) WARN("skipped: " << why);
+}
+
 TEST_CASE("isa dispatch: avx2 gives the reference bytes", "[isa]") { check_isa_matches_reference("avx2"); }
 
 TEST_CASE("isa dispatch: avx512vnni gives the reference bytes", "[isa]") { check_isa_matches_reference("avx512vnni"); }
+
+TEST_CASE("isa dispatch: avxvnni gives the reference bytes", "[isa]") { check_isa_matches_reference("avxvnni"); }
+
+TEST_CASE("isa dispatch: sse41 gives the reference bytes", "[isa]") { check_isa_matches_reference("sse41"); }
 
 TEST_CASE("isa dispatch: neon gives the reference bytes", "[isa][arm]") { check_isa_matches_reference("neon"); }
 
@@ -348,7 +424,7 @@ TEST_CASE("isa dispatch: QRT_ISA forces an ISA, and refuses unknown or unavailab
 TEST_CASE("isa dispatch: depthwise kernels give the reference bytes on 1 and 2 threads", "[isa][dwconv]") {
   int ran = 0;
   std::string why;
-  for (const char* isa : {"avx512vnni", "avx2"}) {
+  for (const char* isa : {"avx512vnni", "avxvnni", "avx2", "sse41"}) {
     const KernelTable* table = find_kernel_table(isa, &why);
     if (table == nullptr) continue;
     ++ran;

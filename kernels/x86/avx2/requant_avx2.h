@@ -1,9 +1,10 @@
 // The AVX2 requantization epilogues shared by this folder's kernels (GEMM,
-// IGEMM, depthwise): 8 int32 accumulators in, 8 int32 outputs in [min, max]
-// out, bit-exact with OutputRequant::apply (requantization.h). Included only
-// by translation units compiled with -mavx2; the namespace is per ISA so
-// that no inline function is defined twice with different instruction sets
-// (ODR).
+// IGEMM, depthwise; the AVX-VNNI GEMM too): 8 int32 accumulators in, 8
+// int32 outputs in [min, max] out, bit-exact with OutputRequant::apply
+// (requantization.h). Included only by translation units compiled with
+// -mavx2 (and -mavx2 -mavxvnni); the functions have internal linkage (unnamed
+// namespace), so no inline function is shared between translation units
+// built with different instruction sets (ODR).
 #pragma once
 
 #include <immintrin.h>
@@ -11,6 +12,7 @@
 #include <cstdint>
 
 namespace qrt::x86::avx2 {
+namespace {
 
 // fp32 rule, as requantize_fp32 (see the AVX-512 kernel).
 inline __m256i requant_fp32(__m256i acc, __m256 scale, __m256 lo, __m256 hi, __m256i zp) {
@@ -89,4 +91,5 @@ inline __m128i pack16(__m256i a, __m256i b) {
   return _mm_packs_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
 }
 
+}  // namespace
 }  // namespace qrt::x86::avx2

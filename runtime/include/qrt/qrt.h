@@ -144,8 +144,9 @@ QRT_API qrt_status qrt_options_set_max_arena_bytes(qrt_options* options, size_t 
 #define QRT_DEFAULT_MAX_MACS ((uint64_t)1 << 40)
 QRT_API qrt_status qrt_options_set_max_macs(qrt_options* options, uint64_t max_macs);
 /* Kernel ISA: NULL or "" (the default) for the QRT_ISA environment variable
- * when set, else the best this CPU has; or "reference", "avx2", "avx512vnni"
- * (x86-64), which the CPU must have or prepare fails: never a silent fallback. */
+ * when set, else the best this CPU has; or "reference", "sse41", "avx2",
+ * "avxvnni", "avx512vnni" (x86-64), "neon", "neondot", "i8mm" (ARM), which
+ * the CPU must have or prepare fails: never a silent fallback. */
 QRT_API qrt_status qrt_options_set_isa(qrt_options* options, const char* isa);
 /* Backend: NULL, "" or "qrt" (the default) runs every op on qrt's kernels;
  * "xnnpack" hands the ops XNNPACK supports to XNNPACK's operators at prepare

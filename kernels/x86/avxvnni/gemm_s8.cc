@@ -1,0 +1,228 @@
+// qs8_gemm_minmax_6x16c4__avxvnni: int8 GEMM on AVX-VNNI (the VEX-encoded,
+// 256-bit vpdpbusd of Alder Lake and Zen 4), and
+// qs8_igemm_minmax_6x16c4__avxvnni, the same tiles on panels gathered
+// through a convolution's indirection buffer (conv_s8.h). Compiled with
+// -mavx2 -mavxvnni; called only when the CPU reports AVX-VNNI (CPUID leaf
+// 7 subleaf 1) and AVX2, and preferred only where AVX-512 VNNI is absent.
+//
+// As the AVX-512 VNNI kernel: vpdpbusd multiplies uint8 by int8, so the
+// driver packs each panel of A rows as A + 128 (a sign-bit flip) and the
+// packed bias carries -(128 + input_zero_point) * (sum W - K *
+// filter_zero_point) (gemm_s8.h). vpdpbusd (not vpdpbusds) wraps like int32
+// arithmetic: exact. The epilogues are the AVX2 kernels' (requant_avx2.h).
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/x86/avx2/requant_avx2.h"
+#include "kernels/x86/gemm_s8.h"
+
+namespace qrt::x86 {
+namespace {
+
+using namespace avx2;  // the shared epilogues (requant_avx2.h)
+
+constexpr int kMr = kQs8Gemm6x16c4Avxvnni.mr;
+constexpr int kNr = kQs8Gemm6x16c4Avxvnni.nr;
+constexpr int kVectors = kNr / 8;
+static_assert(kVectors == 2, "pack16 stores two vectors per row");
+
+struct Epilogue {
+  int32_t zero_point, min, max;
+};
+
+int32_t load_u32(const uint8_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+// One tile: ROWS (<= kMr) rows of the packed panel against one packed
+// column tile, `cols` (<= kNr) columns stored.
+template <int ROWS, Mode MODE>
+void gemm_tile(const uint8_t* panel, size_t kp, const uint8_t* tile, const int32_t* row_corrections, int8_t* c,
+               size_t c_stride, int cols, const Epilogue& e) {
+  __m256i acc[ROWS][kVectors];
+  const __m256i* bias = reinterpret_cast<const __m256i*>(tile);
+#pragma GCC unroll 6
+  for (int r = 0; r < ROWS; ++r) {
+    acc[r][0] = _mm256_loadu_si256(bias);
+    acc[r][1] = _mm256_loadu_si256(bias + 1);
+  }
+  const uint8_t* w = tile + kNr * sizeof(int32_t);
+  for (size_t k = 0; k < kp; k += 4) {
+    const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
+    const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 32));
+    w += kNr * 4;
+#pragma GCC unroll 6
+    for (int r = 0; r < ROWS; ++r) {
+      const __m256i av = _mm256_set1_epi32(load_u32(panel + r * kp + k));
+      acc[r][0] = _mm256_dpbusd_avx_epi32(acc[r][0], av, w0);
+      acc[r][1] = _mm256_dpbusd_avx_epi32(acc[r][1], av, w1);
+    }
+  }
+  if (row_corrections != nullptr) {
+#pragma GCC unroll 6
+    for (int r = 0; r < ROWS; ++r) {
+      const __m256i correction = _mm256_set1_epi32(row_corrections[r]);
+      acc[r][0] = _mm256_add_epi32(acc[r][0], correction);
+      acc[r][1] = _mm256_add_epi32(acc[r][1], correction);
+    }
+  }
+  // Per value, kVectors vectors of 8 columns (gemm_s8.h).
+  const __m256i* values = reinterpret_cast<const __m256i*>(w);
+  const __m256i zp = _mm256_set1_epi32(e.zero_point);
+  if constexpr (MODE == Mode::kFp32) {
+    const __m256 lo = _mm256_set1_ps(static_cast<float>(e.min - e.zero_point));
+    const __m256 hi = _mm256_set1_ps(static_cast<float>(e.max - e.zero_point));
+#pragma GCC unroll 2
+    for (int v = 0; v < kVectors; ++v) {
+      const __m256 scale = _mm256_loadu_ps(reinterpret_cast<const float*>(values + v));
+#pragma GCC unroll 6
+      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_fp32(acc[r][v], scale, lo, hi, zp);
+    }
+  } else if constexpr (MODE == Mode::kFixedPointSingle) {
+    const __m256i lo = _mm256_set1_epi64x(e.min - e.zero_point);
+    const __m256i hi = _mm256_set1_epi64x(e.max - e.zero_point);
+    for (int v = 0; v < kVectors; ++v) {
+      const SingleRoundingColumns columns = single_rounding_columns(values + v, values + kVectors + v);
+#pragma GCC unroll 6
+      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_single(acc[r][v], columns, lo, hi, zp);
+    }
+  } else {
+    const __m256i lo = _mm256_set1_epi32(e.min - e.zero_point);
+    const __m256i hi = _mm256_set1_epi32(e.max - e.zero_point);
+    for (int v = 0; v < kVectors; ++v) {
+      const __m256i multiplier = _mm256_loadu_si256(values + v);
+      const __m256i left = _mm256_loadu_si256(values + kVectors + v);
+      const __m256i right = _mm256_loadu_si256(values + 2 * kVectors + v);
+      const __m256i mask = _mm256_loadu_si256(values + 3 * kVectors + v);
+#pragma GCC unroll 6
+      for (int r = 0; r < ROWS; ++r) {
+        acc[r][v] = requant_fixedpoint(acc[r][v], multiplier, left, right, mask, lo, hi, zp);
+      }
+    }
+  }
+#pragma GCC unroll 6
+  for (int r = 0; r < ROWS; ++r) {
+    const __m128i out = pack16(acc[r][0], acc[r][1]);
+    if (cols == kNr) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(c + r * c_stride), out);
+    } else {
+      alignas(16) int8_t bytes[16];
+      _mm_store_si128(reinterpret_cast<__m128i*>(bytes), out);
+      std::memcpy(c + r * c_stride, bytes, static_cast<size_t>(cols));
+    }
+  }
+}
+
+using TileFn = void (*)(const uint8_t*, size_t, const uint8_t*, const int32_t*, int8_t*, size_t, int,
+                        const Epilogue&);
+
+template <Mode MODE>
+constexpr TileFn kTiles[kMr] = {gemm_tile<1, MODE>, gemm_tile<2, MODE>, gemm_tile<3, MODE>,
+                                gemm_tile<4, MODE>, gemm_tile<5, MODE>, gemm_tile<6, MODE>};
+
+const TileFn* tiles_for(const GemmRunParams& p) {
+  if (p.rule == RequantRule::kFp32) return kTiles<Mode::kFp32>;
+  return p.rounding == FixedPointRounding::kSingle ? kTiles<Mode::kFixedPointSingle>
+                                                    : kTiles<Mode::kFixedPointDouble>;
+}
+
+// Copies n int8 values to dst as uint8 (+128, the sign flip) and, when sum
+// is not null, adds the flipped values to *sum (vpsadbw against zero: 4
+// partial sums; only a per-tensor filter zero point needs them).
+inline void copy_flipped(const int8_t* src, size_t n, uint8_t* dst, __m256i* sum) {
+  const __m256i flip = _mm256_set1_epi8(static_cast<char>(0x80));
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m256i v = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + i)), flip);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), v);
+    if (sum != nullptr) *sum = _mm256_add_epi64(*sum, _mm256_sad_epu8(v, _mm256_setzero_si256()));
+  }
+  int64_t tail = 0;
+  for (; i < n; ++i) {
+    dst[i] = static_cast<uint8_t>(src[i] ^ 0x80);
+    tail += dst[i];
+  }
+  if (sum != nullptr) *sum = _mm256_add_epi64(*sum, _mm256_setr_epi64x(tail, 0, 0, 0));
+}
+
+// The panel row's correction -filter_zero_point * sum_k (A + 128), modulo 2^32.
+inline int32_t row_correction(__m256i sum, int32_t filter_zero_point) {
+  const __m128i s2 = _mm_add_epi64(_mm256_castsi256_si128(sum), _mm256_extracti128_si256(sum, 1));
+  const __m128i s1 = _mm_add_epi64(s2, _mm_unpackhi_epi64(s2, s2));
+  const uint32_t total = static_cast<uint32_t>(_mm_cvtsi128_si64(s1));
+  return static_cast<int32_t>(0u - static_cast<uint32_t>(filter_zero_point) * total);
+}
+
+// The shared driver: for each MR-row panel, `gather(row, dst, sum)` packs
+// row `row` of A (K values + 128, their sums added to *sum when sum is not
+// null), then the tiles run over every column tile.
+template <typename Gather>
+void run_panels(const GemmRunParams& p, const void* packed, const Gather& gather, void* scratch, int8_t* c) {
+  const GemmLayout& layout = kQs8Gemm6x16c4Avxvnni;
+  const size_t k = static_cast<size_t>(p.k);
+  const size_t kp = static_cast<size_t>(gemm_padded_k(layout, p.k));
+  const size_t tile_bytes = gemm_tile_bytes(layout, p.rule, p.k);
+  const TileFn* tiles = tiles_for(p);
+  const Epilogue e{p.output_zero_point, p.output_min, p.output_max};
+  uint8_t* panel = static_cast<uint8_t*>(scratch);
+  int32_t corrections[kMr];
+  for (size_t m0 = 0; m0 < p.m; m0 += kMr) {
+    const int rows = static_cast<int>(std::min<size_t>(kMr, p.m - m0));
+    for (int r = 0; r < rows; ++r) {
+      uint8_t* dst = panel + r * kp;
+      __m256i sum = _mm256_setzero_si256();
+      gather(m0 + r, dst, p.filter_zero_point != 0 ? &sum : nullptr);
+      for (size_t i = k; i < kp; ++i) dst[i] = 0;
+      corrections[r] = row_correction(sum, p.filter_zero_point);
+    }
+    const int32_t* row_corrections = p.filter_zero_point != 0 ? corrections : nullptr;
+    const uint8_t* tile = static_cast<const uint8_t*>(packed);
+    for (int n0 = 0; n0 < p.n; n0 += kNr, tile += tile_bytes) {
+      tiles[rows - 1](panel, kp, tile, row_corrections, c + m0 * p.c_stride + n0, p.c_stride,
+                      std::min(kNr, p.n - n0), e);
+    }
+  }
+}
+
+}  // namespace
+
+void qs8_gemm_minmax_6x16c4__avxvnni(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
+                                     int8_t* c) {
+  const size_t k = static_cast<size_t>(p.k);
+  run_panels(
+      p, packed, [&](size_t row, uint8_t* dst, __m256i* sum) { copy_flipped(a + row * p.a_stride, k, dst, sum); },
+      scratch, c);
+}
+
+void qs8_igemm_minmax_6x16c4__avxvnni(const IgemmRunParams& p, const int8_t* input, const void* packed,
+                                      void* scratch, int8_t* c) {
+  const size_t channels = static_cast<size_t>(p.channels);
+  const int taps = p.taps;
+  run_panels(
+      p.gemm, packed,
+      [&](size_t row, uint8_t* dst, __m256i* sum) {
+        const int32_t* offsets = p.offsets + row * static_cast<size_t>(taps);
+        for (int t = 0; t < taps;) {
+          if (offsets[t] < 0) {
+            copy_flipped(p.zero_row, channels, dst, sum);
+            dst += channels;
+            ++t;
+            continue;
+          }
+          // Taps whose pixels are adjacent in memory (a filter row inside
+          // the image, dilation 1) are one copy.
+          int run = 1;
+          while (t + run < taps && offsets[t + run] == offsets[t] + static_cast<int32_t>(run * channels)) ++run;
+          copy_flipped(input + offsets[t], run * channels, dst, sum);
+          dst += run * channels;
+          t += run;
+        }
+      },
+      scratch, c);
+}
+
+}  // namespace qrt::x86

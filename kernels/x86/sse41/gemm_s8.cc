@@ -1,0 +1,221 @@
+// qs8_gemm_minmax_4x8c2__sse41: int8 GEMM on SSE4.1, and
+// qs8_igemm_minmax_4x8c2__sse41, the same tiles on panels gathered through a
+// convolution's indirection buffer (conv_s8.h). Compiled with -msse4.1;
+// called only when cpuinfo reports SSE4.1.
+//
+// As the AVX2 kernel, at half the width: A and W are sign-extended to int16
+// (pmovsxbw) and multiplied in pairs with pmaddwd, which is exact for every
+// int8 value, -128 included (pmaddubsw would saturate). The driver packs
+// each panel of A rows as int16; the input zero point is folded into the
+// packed bias (gemm_s8.h, input_offset 0).
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/x86/gemm_s8.h"
+#include "kernels/x86/sse41/requant_sse41.h"
+
+namespace qrt::x86 {
+namespace {
+
+using namespace sse41;  // the shared epilogues (requant_sse41.h)
+
+constexpr int kMr = kQs8Gemm4x8c2Sse41.mr;
+constexpr int kNr = kQs8Gemm4x8c2Sse41.nr;
+constexpr int kVectors = kNr / 4;
+static_assert(kVectors == 2, "pack8 stores two vectors per row");
+
+struct Epilogue {
+  int32_t zero_point, min, max;
+};
+
+int32_t load_s32(const int16_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+template <int ROWS, Mode MODE>
+void gemm_tile(const int16_t* panel, size_t kp, const uint8_t* tile, const int32_t* row_corrections, int8_t* c,
+               size_t c_stride, int cols, const Epilogue& e) {
+  __m128i acc[ROWS][kVectors];
+  const __m128i* bias = reinterpret_cast<const __m128i*>(tile);
+#pragma GCC unroll 4
+  for (int r = 0; r < ROWS; ++r) {
+    acc[r][0] = _mm_loadu_si128(bias);
+    acc[r][1] = _mm_loadu_si128(bias + 1);
+  }
+  const int8_t* w = reinterpret_cast<const int8_t*>(tile + kNr * sizeof(int32_t));
+  for (size_t k = 0; k < kp; k += 2) {
+    // 8 columns x 2 K positions: columns 0-3 in the low 8 bytes.
+    const __m128i wb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w));
+    const __m128i w0 = _mm_cvtepi8_epi16(wb);
+    const __m128i w1 = _mm_cvtepi8_epi16(_mm_srli_si128(wb, 8));
+    w += kNr * 2;
+#pragma GCC unroll 4
+    for (int r = 0; r < ROWS; ++r) {
+      const __m128i av = _mm_set1_epi32(load_s32(panel + r * kp + k));
+      acc[r][0] = _mm_add_epi32(acc[r][0], _mm_madd_epi16(av, w0));
+      acc[r][1] = _mm_add_epi32(acc[r][1], _mm_madd_epi16(av, w1));
+    }
+  }
+  if (row_corrections != nullptr) {
+#pragma GCC unroll 4
+    for (int r = 0; r < ROWS; ++r) {
+      const __m128i correction = _mm_set1_epi32(row_corrections[r]);
+      acc[r][0] = _mm_add_epi32(acc[r][0], correction);
+      acc[r][1] = _mm_add_epi32(acc[r][1], correction);
+    }
+  }
+  // Per value, kVectors vectors of 4 columns (gemm_s8.h).
+  const __m128i* values = reinterpret_cast<const __m128i*>(w);
+  const __m128i zp = _mm_set1_epi32(e.zero_point);
+  if constexpr (MODE == Mode::kFp32) {
+    const __m128 lo = _mm_set1_ps(static_cast<float>(e.min - e.zero_point));
+    const __m128 hi = _mm_set1_ps(static_cast<float>(e.max - e.zero_point));
+#pragma GCC unroll 2
+    for (int v = 0; v < kVectors; ++v) {
+      const __m128 scale = _mm_loadu_ps(reinterpret_cast<const float*>(values + v));
+#pragma GCC unroll 4
+      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_fp32(acc[r][v], scale, lo, hi, zp);
+    }
+  } else if constexpr (MODE == Mode::kFixedPointSingle) {
+    const __m128i lo = _mm_set1_epi64x(e.min - e.zero_point);
+    const __m128i hi = _mm_set1_epi64x(e.max - e.zero_point);
+    for (int v = 0; v < kVectors; ++v) {
+      const SingleRoundingColumns columns =
+          single_rounding_columns(_mm_loadu_si128(values + v), _mm_loadu_si128(values + kVectors + v));
+#pragma GCC unroll 4
+      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_single(acc[r][v], columns, lo, hi, zp);
+    }
+  } else {
+    const __m128i lo = _mm_set1_epi32(e.min - e.zero_point);
+    const __m128i hi = _mm_set1_epi32(e.max - e.zero_point);
+    for (int v = 0; v < kVectors; ++v) {
+      const DoubleRoundingColumns columns = double_rounding_columns(
+          _mm_loadu_si128(values + v), _mm_loadu_si128(values + kVectors + v),
+          _mm_loadu_si128(values + 2 * kVectors + v), _mm_loadu_si128(values + 3 * kVectors + v));
+#pragma GCC unroll 4
+      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_fixedpoint(acc[r][v], columns, lo, hi, zp);
+    }
+  }
+#pragma GCC unroll 4
+  for (int r = 0; r < ROWS; ++r) {
+    const __m128i out = pack8(acc[r][0], acc[r][1]);
+    if (cols == kNr) {
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(c + r * c_stride), out);
+    } else {
+      alignas(16) int8_t bytes[16];
+      _mm_store_si128(reinterpret_cast<__m128i*>(bytes), out);
+      std::memcpy(c + r * c_stride, bytes, static_cast<size_t>(cols));
+    }
+  }
+}
+
+using TileFn = void (*)(const int16_t*, size_t, const uint8_t*, const int32_t*, int8_t*, size_t, int,
+                        const Epilogue&);
+
+template <Mode MODE>
+constexpr TileFn kTiles[kMr] = {gemm_tile<1, MODE>, gemm_tile<2, MODE>, gemm_tile<3, MODE>, gemm_tile<4, MODE>};
+
+const TileFn* tiles_for(const GemmRunParams& p) {
+  if (p.rule == RequantRule::kFp32) return kTiles<Mode::kFp32>;
+  return p.rounding == FixedPointRounding::kSingle ? kTiles<Mode::kFixedPointSingle>
+                                                    : kTiles<Mode::kFixedPointDouble>;
+}
+
+// Widens n int8 values to int16 at dst and, when sum is not null, adds them
+// to *sum (4 int32 partial sums; only a per-tensor filter zero point needs
+// them).
+inline void copy_widened(const int8_t* src, size_t n, int16_t* dst, __m128i* sum) {
+  const __m128i ones = _mm_set1_epi16(1);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m128i v = _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(src + i)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), v);
+    if (sum != nullptr) *sum = _mm_add_epi32(*sum, _mm_madd_epi16(v, ones));
+  }
+  int32_t tail = 0;
+  for (; i < n; ++i) {
+    dst[i] = src[i];
+    tail += src[i];
+  }
+  if (sum != nullptr) *sum = _mm_add_epi32(*sum, _mm_cvtsi32_si128(tail));
+}
+
+// The panel row's correction -filter_zero_point * sum_k A, modulo 2^32.
+inline int32_t row_correction(__m128i sum, int32_t filter_zero_point) {
+  const __m128i s2 = _mm_add_epi32(sum, _mm_unpackhi_epi64(sum, sum));
+  const __m128i s1 = _mm_add_epi32(s2, _mm_shuffle_epi32(s2, 1));
+  const uint32_t total = static_cast<uint32_t>(_mm_cvtsi128_si32(s1));
+  return static_cast<int32_t>(0u - static_cast<uint32_t>(filter_zero_point) * total);
+}
+
+// The shared driver: for each MR-row panel, `gather(row, dst, sum)` packs
+// row `row` of A (K values widened to int16, their sums added to *sum when
+// sum is not null), then the tiles run over every column tile.
+template <typename Gather>
+void run_panels(const GemmRunParams& p, const void* packed, const Gather& gather, void* scratch, int8_t* c) {
+  const GemmLayout& layout = kQs8Gemm4x8c2Sse41;
+  const size_t k = static_cast<size_t>(p.k);
+  const size_t kp = static_cast<size_t>(gemm_padded_k(layout, p.k));
+  const size_t tile_bytes = gemm_tile_bytes(layout, p.rule, p.k);
+  const TileFn* tiles = tiles_for(p);
+  const Epilogue e{p.output_zero_point, p.output_min, p.output_max};
+  int16_t* panel = static_cast<int16_t*>(scratch);
+  int32_t corrections[kMr];
+  for (size_t m0 = 0; m0 < p.m; m0 += kMr) {
+    const int rows = static_cast<int>(std::min<size_t>(kMr, p.m - m0));
+    for (int r = 0; r < rows; ++r) {
+      int16_t* dst = panel + r * kp;
+      __m128i sum = _mm_setzero_si128();
+      gather(m0 + r, dst, p.filter_zero_point != 0 ? &sum : nullptr);
+      for (size_t i = k; i < kp; ++i) dst[i] = 0;
+      corrections[r] = row_correction(sum, p.filter_zero_point);
+    }
+    const int32_t* row_corrections = p.filter_zero_point != 0 ? corrections : nullptr;
+    const uint8_t* tile = static_cast<const uint8_t*>(packed);
+    for (int n0 = 0; n0 < p.n; n0 += kNr, tile += tile_bytes) {
+      tiles[rows - 1](panel, kp, tile, row_corrections, c + m0 * p.c_stride + n0, p.c_stride,
+                      std::min(kNr, p.n - n0), e);
+    }
+  }
+}
+
+}  // namespace
+
+void qs8_gemm_minmax_4x8c2__sse41(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
+                                  int8_t* c) {
+  const size_t k = static_cast<size_t>(p.k);
+  run_panels(
+      p, packed, [&](size_t row, int16_t* dst, __m128i* sum) { copy_widened(a + row * p.a_stride, k, dst, sum); },
+      scratch, c);
+}
+
+void qs8_igemm_minmax_4x8c2__sse41(const IgemmRunParams& p, const int8_t* input, const void* packed, void* scratch,
+                                   int8_t* c) {
+  const size_t channels = static_cast<size_t>(p.channels);
+  const int taps = p.taps;
+  run_panels(
+      p.gemm, packed,
+      [&](size_t row, int16_t* dst, __m128i* sum) {
+        const int32_t* offsets = p.offsets + row * static_cast<size_t>(taps);
+        for (int t = 0; t < taps;) {
+          if (offsets[t] < 0) {
+            copy_widened(p.zero_row, channels, dst, sum);
+            dst += channels;
+            ++t;
+            continue;
+          }
+          // Taps whose pixels are adjacent in memory (a filter row inside
+          // the image, dilation 1) are one copy.
+          int run = 1;
+          while (t + run < taps && offsets[t + run] == offsets[t] + static_cast<int32_t>(run * channels)) ++run;
+          copy_widened(input + offsets[t], run * channels, dst, sum);
+          dst += run * channels;
+          t += run;
+        }
+      },
+      scratch, c);
+}
+
+}  // namespace qrt::x86
