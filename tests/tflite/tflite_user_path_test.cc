@@ -334,7 +334,7 @@ TEST_CASE("qconvert --pack: qrun uses the file's packing and prints the plain fi
   const char* saved = std::getenv("QRT_ISA");
   const std::string saved_isa = saved ? saved : "";
   std::vector<uint8_t> expected;
-  for (const char* isa : {"", "reference", "avx2", "avx512vnni", "sse41", "neon", "neondot", "i8mm"}) {
+  for (const char* isa : {"", "reference", "avx512vnni", "avxvnni", "avx2", "sse41", "neon", "neondot", "i8mm"}) {
     std::string unavailable;
     if (*isa != '\0' && find_kernel_table(isa, &unavailable) == nullptr) continue;
     ::setenv("QRT_ISA", isa, 1);
