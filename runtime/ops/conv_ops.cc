@@ -183,7 +183,8 @@ struct PanelScratch {
 // kernel format, from the file when it carries that packing, shared by every
 // interpreter. The format names everything about the layout the packing
 // function depends on; a family with its own packing function must name a
-// new one.
+// new one, and a change to gemm_pack's or dwconv_pack's layout must bump the
+// "_v1" so that files packed before it are repacked.
 
 size_t op_index(const Model& model, const OpDesc& op) { return static_cast<size_t>(&op - model.ops().data()); }
 
@@ -210,9 +211,9 @@ uint64_t digest_requant(uint64_t h, const OutputRequant& r, size_t channels) {
 
 // The source digest a file packing's checksum starts from: every value
 // packing reads except the weight bytes (the bias included). Skipping the
-// weights keeps a packed prepare from reading them at all (no page faults,
-// no resident pages for them); a blob is then as trustworthy as the plain
-// weights, which no file checksums either (docs/format.md, Packed weights).
+// weights keeps a packed prepare from reading them at all; a blob is then as
+// trustworthy as the plain weights, which no file checksums either
+// (docs/format.md, Packed weights).
 uint64_t gemm_source_digest(const GemmPackParams& p) {
   uint64_t h = digest_values(0, {p.n, p.k, p.input_zero_point, p.filter_zero_point, p.bias != nullptr});
   h = digest_requant(h, p.requant, static_cast<size_t>(p.n));

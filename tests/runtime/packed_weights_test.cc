@@ -8,6 +8,7 @@
 //    a message, malformed entries fail the load.
 #include <cstring>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -84,7 +85,7 @@ std::vector<uint8_t> packing_model(fb::RequantRule rule) {
 // The ISAs of this build and CPU with packed kernels (not "reference").
 std::vector<std::string> packing_isas() {
   std::vector<std::string> isas;
-  for (const char* name : {"avx512vnni", "avx2", "sse41", "i8mm", "neondot", "neon"}) {
+  for (const char* name : {"avx512vnni", "avxvnni", "avx2", "sse41", "i8mm", "neondot", "neon"}) {
     std::string error;
     if (find_kernel_table(name, &error) != nullptr) isas.push_back(name);
   }
@@ -196,11 +197,19 @@ TEST_CASE("packed weights: interpreters of one model share one packing per kerne
   qrt_packed_weights none;
   CHECK(qrt_interpreter_get_op_packed_weights(a.interpreter, 3, &none) == QRT_INVALID_ARGUMENT);
 
-  if (isas.size() > 1) {  // another kernel format packs its own copy
+  if (isas.size() > 1) {  // another kernel format packs its own copy; a shared format does not
     Runner c(m.model, isas[1]);
     REQUIRE(c.prepared == QRT_OK);
-    CHECK(model_packed_bytes(m.model).first == bytes + c.packed_bytes().first);
-    CHECK(a.op_packed_data(0) != c.op_packed_data(0));
+    size_t new_bytes = 0;
+    for (size_t op : {0, 1, 2, 4}) {
+      qrt_packed_weights wa, wc;
+      REQUIRE(qrt_interpreter_get_op_packed_weights(a.interpreter, op, &wa) == QRT_OK);
+      REQUIRE(qrt_interpreter_get_op_packed_weights(c.interpreter, op, &wc) == QRT_OK);
+      CHECK((wa.data == wc.data) == (std::string(wa.format) == wc.format));
+      if (wa.data != wc.data) new_bytes += wc.size;
+    }
+    CHECK(new_bytes > 0);  // the GEMM layouts of two ISAs differ
+    CHECK(model_packed_bytes(m.model).first == bytes + new_bytes);
     CHECK(c.run() == expected);
   }
 }
@@ -224,6 +233,10 @@ TEST_CASE("packed weights: a packed file gives the plain file's bytes on every I
     REQUIRE(pack_qfb_weights(plain, {isas[0]}, &packed, &error, &summary));
     CHECK(summary.packings == 4);
     ModelHandle packed_model(packed);
+    std::set<std::string> file_formats;  // "op format"
+    for (const fb::PackedWeights* p : *fb::GetModel(packed.data())->packed_weights()) {
+      file_formats.insert(std::to_string(p->op()) + " " + p->format()->str());
+    }
     for (const std::string& isa : isas) {
       Runner plain_run(plain_model.model, isa);
       Runner packed_run(packed_model.model, isa);
@@ -232,8 +245,18 @@ TEST_CASE("packed weights: a packed file gives the plain file's bytes on every I
       CHECK(packed_run.run() == expected);
       CHECK(plain_run.run() == expected);
       CHECK(packed_run.packed_bytes().first == plain_run.packed_bytes().first);
-      // In place from the file for the packed ISA, repacked for the others.
-      CHECK(packed_run.packed_bytes().second == (isa == isas[0] ? packed_run.packed_bytes().first : 0));
+      // From the file exactly for the ops whose kernel packs in a format the
+      // file has (all of them for the packed ISA; another ISA may share a
+      // layout, e.g. a depthwise channel tile), packed at prepare otherwise.
+      size_t expected_from_file = 0;
+      for (size_t op : {0, 1, 2, 4}) {
+        qrt_packed_weights w;
+        REQUIRE(qrt_interpreter_get_op_packed_weights(packed_run.interpreter, op, &w) == QRT_OK);
+        if (file_formats.count(std::to_string(op) + " " + w.format)) expected_from_file += w.size;
+        CHECK(w.from_file == (file_formats.count(std::to_string(op) + " " + w.format) ? 1 : 0));
+      }
+      CHECK(packed_run.packed_bytes().second == expected_from_file);
+      if (isa == isas[0]) CHECK(expected_from_file == packed_run.packed_bytes().first);
     }
     Runner reference(packed_model.model, "reference");
     CHECK(reference.run() == expected);
@@ -273,7 +296,7 @@ TEST_CASE("packed weights: a caller buffer that is not 64-byte aligned gets an a
   qrt_model_destroy(model);
 }
 
-TEST_CASE("packed weights: damaged packings fail prepare with a message; other ISAs still run", "[packing]") {
+TEST_CASE("packed weights: damaged packings fail prepare with a message, other ISAs still run", "[packing]") {
   const std::vector<std::string> isas = packing_isas();
   if (isas.empty()) {
     WARN("skipped: this build and CPU have no packed kernels");

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "converter/tflite/tflite_importer.h"
+#include "kernels/kernel_table.h"
 #include "kernels/reference/arg_max_s8.h"
 #include "kernels/reference/conv2d_s8.h"
 #include "kernels/reference/padding.h"
@@ -310,6 +311,57 @@ TEST_CASE("MLPerf Tiny models: qconvert + qrun --output-dir equal the C API run"
       REQUIRE(tools::read_npy(result["outputs"][k]["file"].text, &array, &error));
       CHECK(array.data == expected[k]);
     }
+  }
+}
+
+// qconvert --pack on a real model: qrun reads the packed weights from the
+// file on this CPU's best ISA (--info --json says so) and writes the plain
+// file's output bytes with every ISA forced, packed or repacked.
+TEST_CASE("qconvert --pack: qrun uses the file's packing and prints the plain file's bytes on every ISA") {
+  const std::string coral = data_dir() + "/tflite/coral";
+  const std::string tflite = coral + "/mobilenet_v1_0.25_128_quant.tflite";
+  if (!file_exists(tflite) || !file_exists(coral + "/cat.bmp")) {
+    WARN("skipped: " << tflite << " or cat.bmp is not available");
+    return;
+  }
+  const std::string plain = work_path("pack_plain.qfb");
+  const std::string packed = work_path("pack_best.qfb");
+  qconvert(tflite, plain, "pack_plain");
+  const CommandResult r = run_command({QRT_QCONVERT_PATH, plain, "--pack", "best", "-o", packed}, "pack_best.qconvert");
+  INFO("qconvert --pack stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+
+  const char* saved = std::getenv("QRT_ISA");
+  const std::string saved_isa = saved ? saved : "";
+  std::vector<uint8_t> expected;
+  for (const char* isa : {"", "reference", "avx512vnni", "avxvnni", "avx2", "sse41", "neon", "neondot", "i8mm"}) {
+    std::string unavailable;
+    if (*isa != '\0' && find_kernel_table(isa, &unavailable) == nullptr) continue;
+    ::setenv("QRT_ISA", isa, 1);
+    std::vector<uint8_t> outputs[2];
+    for (int k = 0; k < 2; ++k) {
+      const std::string tag = std::string("pack_") + (k ? "packed_" : "plain_") + (*isa ? isa : "best");
+      const Json result = qrun_json({k ? packed : plain, "--image", coral + "/cat.bmp", "--info", "--output-dir",
+                                     work_path(tag + "_outputs")},
+                                    tag);
+      tools::NpyArray array;
+      std::string error;
+      REQUIRE(tools::read_npy(result["outputs"][0]["file"].text, &array, &error));
+      outputs[k] = array.data;
+      if (k == 1 && *isa == '\0') {  // the best ISA: the file's packing, all of it
+        CHECK(result["packed_weight_bytes_from_file"].number == result["packed_weight_bytes"].number);
+      }
+      if (std::string(isa) == "reference") CHECK(result["packed_weight_bytes"].number == 0);
+    }
+    INFO("QRT_ISA=" << isa);
+    CHECK(outputs[0] == outputs[1]);
+    if (expected.empty()) expected = outputs[0];
+    CHECK(outputs[0] == expected);
+  }
+  if (saved) {
+    ::setenv("QRT_ISA", saved_isa.c_str(), 1);
+  } else {
+    ::unsetenv("QRT_ISA");
   }
 }
 
