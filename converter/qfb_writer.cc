@@ -86,6 +86,48 @@ void QfbWriter::set_metadata(const std::string& producer, const std::string& des
   model_.metadata->source_digest = source_digest;
 }
 
+QfbWriter QfbWriter::from_qfb(const uint8_t* data, size_t size) {
+  flatbuffers::Verifier verifier(data, size);
+  if (!fb::VerifyModelBuffer(verifier)) throw std::invalid_argument("qfb writer: not a verified .qfb");
+  const fb::Model& root = *fb::GetModel(data);
+  QfbWriter w;
+  root.UnPackTo(&w.model_);
+  if (!w.model_.graph) w.model_.graph = std::make_unique<fb::GraphT>();
+  if (!w.model_.metadata) w.model_.metadata = std::make_unique<fb::MetadataT>();
+  // Drop the old packings and their buffers; renumber the tensors' buffers.
+  const size_t buffer_count = root.buffers() ? root.buffers()->size() : 0;
+  std::vector<bool> packed(buffer_count, false);
+  for (const auto& p : w.model_.packed_weights) {
+    if (p && p->buffer < buffer_count) packed[p->buffer] = true;
+  }
+  w.model_.packed_weights.clear();
+  w.model_.buffers.clear();  // serialize() writes the buffer table
+  std::vector<int32_t> renumbered(buffer_count, -1);
+  for (size_t i = 0; i < buffer_count; ++i) {
+    if (packed[i]) continue;
+    const fb::Buffer* b = root.buffers()->Get(static_cast<flatbuffers::uoffset_t>(i));
+    if (b->offset() > size || b->size() > size - b->offset()) throw std::invalid_argument("qfb writer: buffer outside the file");
+    renumbered[i] = static_cast<int32_t>(w.constants_.size());
+    w.constants_.emplace_back(data + b->offset(), data + b->offset() + b->size());
+  }
+  for (auto& t : w.model_.graph->tensors) {
+    if (t && t->buffer >= 0 && static_cast<size_t>(t->buffer) < buffer_count) t->buffer = renumbered[t->buffer];
+  }
+  return w;
+}
+
+void QfbWriter::add_packed_weights(uint32_t op, const std::string& format, const std::string& isa, uint64_t checksum,
+                                   std::vector<uint8_t> bytes) {
+  auto p = std::make_unique<fb::PackedWeightsT>();
+  p->op = op;
+  p->format = format;
+  p->isa = isa;
+  p->checksum = checksum;
+  p->buffer = static_cast<uint32_t>(constants_.size());
+  constants_.push_back(std::move(bytes));
+  model_.packed_weights.push_back(std::move(p));
+}
+
 std::vector<uint8_t> QfbWriter::serialize() const {
   // The buffer table holds file offsets, which depend on the FlatBuffer's own
   // size. Offsets are fixed-size struct fields, so a first pass with the right
@@ -96,12 +138,19 @@ std::vector<uint8_t> QfbWriter::serialize() const {
     auto graph = fb::CreateGraph(builder, source.graph.get());
     auto metadata = fb::CreateMetadata(builder, source.metadata.get());
     auto buffer_vector = builder.CreateVectorOfStructs(buffers);
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::PackedWeights>>> packed_vector;
+    if (!source.packed_weights.empty()) {
+      std::vector<flatbuffers::Offset<fb::PackedWeights>> packed;
+      for (const auto& p : source.packed_weights) packed.push_back(fb::CreatePackedWeights(builder, p.get()));
+      packed_vector = builder.CreateVector(packed);
+    }
     fb::ModelBuilder root(builder);
     root.add_version_major(source.version_major);
     root.add_version_minor(source.version_minor);
     root.add_graph(graph);
     root.add_buffers(buffer_vector);
     root.add_metadata(metadata);
+    if (!packed_vector.IsNull()) root.add_packed_weights(packed_vector);
     builder.Finish(root.Finish(), fb::ModelIdentifier());
     return std::vector<uint8_t>(builder.GetBufferPointer(), builder.GetBufferPointer() + builder.GetSize());
   };

@@ -31,6 +31,14 @@ class QfbWriter {
   void set_metadata(const std::string& producer, const std::string& description,
                     const std::vector<std::string>& labels = {}, const std::string& source_digest = "");
 
+  // A writer holding an existing, verified .qfb (graph, metadata, constants)
+  // without its packed weights: qconvert --pack adds fresh ones.
+  static QfbWriter from_qfb(const uint8_t* data, size_t size);
+  // Adds op `op`'s weights packed in `format` for `isa`, with the checksum
+  // the runtime computed (qrt_interpreter_get_op_packed_weights).
+  void add_packed_weights(uint32_t op, const std::string& format, const std::string& isa, uint64_t checksum,
+                          std::vector<uint8_t> bytes);
+
   // The object model, for callers that need to adjust a field directly.
   fb::ModelT& model() { return model_; }
 

@@ -487,6 +487,44 @@ qrt_status qrt_interpreter_get_op_info(const qrt_interpreter* interpreter, size_
   return QRT_OK;
 }
 
+qrt_status qrt_interpreter_get_packed_weight_size(const qrt_interpreter* interpreter, size_t* bytes,
+                                                  size_t* from_file_bytes) {
+  QRT_CHECK_ARG(interpreter != nullptr && bytes != nullptr && from_file_bytes != nullptr,
+                "interpreter, bytes or from_file_bytes is NULL");
+  const qrt_status prepared = check_prepared(interpreter, __func__);
+  if (prepared != QRT_OK) return prepared;
+  const qrt::Interpreter::PackedWeightUse use = interpreter->interpreter->packed_weight_use();
+  *bytes = use.bytes;
+  *from_file_bytes = use.from_file_bytes;
+  return QRT_OK;
+}
+
+qrt_status qrt_model_get_packed_weight_size(const qrt_model* model, size_t* allocated_bytes, size_t* in_place_bytes) {
+  QRT_CHECK_ARG(model != nullptr && allocated_bytes != nullptr && in_place_bytes != nullptr,
+                "model, allocated_bytes or in_place_bytes is NULL");
+  *allocated_bytes = model->model->packed_weights().allocated_bytes();
+  *in_place_bytes = model->model->packed_weights().file_bytes_in_place();
+  return QRT_OK;
+}
+
+qrt_status qrt_interpreter_get_op_packed_weights(const qrt_interpreter* interpreter, size_t index,
+                                                 qrt_packed_weights* packed) {
+  QRT_CHECK_ARG(interpreter != nullptr && packed != nullptr, "interpreter or packed is NULL");
+  const qrt_status prepared = check_prepared(interpreter, __func__);
+  if (prepared != QRT_OK) return prepared;
+  const size_t count = interpreter->interpreter->model().ops().size();
+  QRT_CHECK_ARG(index < count, "op index " + std::to_string(index) + " out of range (" + std::to_string(count) +
+                                   " ops)");
+  const qrt::PackedWeights* block = interpreter->interpreter->prepared_op(index).packed_weights();
+  QRT_CHECK_ARG(block != nullptr, "op " + std::to_string(index) + " runs on a kernel without packed weights");
+  packed->data = block->data;
+  packed->size = block->size;
+  packed->format = block->format.c_str();
+  packed->checksum = block->checksum;
+  packed->from_file = block->from_file ? 1 : 0;
+  return QRT_OK;
+}
+
 qrt_status qrt_interpreter_get_op_precision(const qrt_interpreter* interpreter, size_t index,
                                             const char** precision) {
   QRT_CHECK_ARG(interpreter != nullptr && precision != nullptr, "interpreter or precision is NULL");

@@ -224,6 +224,17 @@ Status Interpreter::invoke() {
   return ok_status();
 }
 
+Interpreter::PackedWeightUse Interpreter::packed_weight_use() const {
+  PackedWeightUse use;
+  for (const std::unique_ptr<PreparedOp>& op : ops_) {
+    const PackedWeights* packed = op->packed_weights();
+    if (packed == nullptr) continue;
+    use.bytes += packed->size;
+    if (packed->from_file) use.from_file_bytes += packed->size;
+  }
+  return use;
+}
+
 void Interpreter::reset_op_profiles() {
   for (OpProfile& profile : profiles_) profile.last_ns = profile.total_ns = profile.count = 0;
 }

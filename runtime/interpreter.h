@@ -67,6 +67,13 @@ class Interpreter {
   uint8_t* input_buffer(size_t index) const { return input_buffers_[index]; }
   const uint8_t* output_buffer(size_t index) const { return output_buffers_[index]; }
   const PreparedOp& prepared_op(size_t index) const { return *ops_[index]; }
+  // The packed weights the prepared ops run on (shared with the model's other
+  // interpreters through its cache): total bytes, the part the file supplied.
+  struct PackedWeightUse {
+    size_t bytes = 0;
+    size_t from_file_bytes = 0;
+  };
+  PackedWeightUse packed_weight_use() const;
   // The kernel table prepare chose, e.g. "avx2" (after prepare).
   const char* isa() const { return isa_; }
   bool profiling() const { return options_.profiling; }

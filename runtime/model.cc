@@ -17,6 +17,9 @@ namespace qrt {
 namespace {
 
 constexpr uint16_t kReaderVersionMajor = 1;
+// A file may pack an op for a few kernel families; names stay short.
+constexpr size_t kMaxPackingsPerOp = 8;
+constexpr size_t kMaxPackingNameLength = 128;
 constexpr size_t kBufferAlignment = 64;
 constexpr size_t kMaxRank = QRT_MAX_DIMS;
 
@@ -173,6 +176,7 @@ Status Model::verify_and_describe() {
   QRT_RETURN_IF_ERROR(describe_tensors(root));
   QRT_RETURN_IF_ERROR(describe_graph_io(root));
   QRT_RETURN_IF_ERROR(describe_ops(root));
+  QRT_RETURN_IF_ERROR(describe_packed_weights(root));
   if (const fb::Metadata* meta = root.metadata()) {
     producer_ = string_or_empty(meta->producer());
     description_ = string_or_empty(meta->description());
@@ -393,6 +397,68 @@ Status Model::describe_ops(const fb::Model& root) {
                                           " is never written");
     }
   }
+  return ok_status();
+}
+
+// The file's packings (qconvert --pack): structure here; size and checksum
+// when an interpreter's kernel would use one (PackedWeightCache), since the
+// expected size depends on the kernel family.
+Status Model::describe_packed_weights(const fb::Model& root) {
+  std::vector<FilePacking> packings;
+  if (const auto* list = root.packed_weights()) {
+    const auto* buffers = root.buffers();
+    const size_t buffer_count = buffers ? buffers->size() : 0;
+    if (list->size() > kMaxPackingsPerOp * ops_.size()) {
+      return error(QRT_INVALID_MODEL, "packed_weights lists " + std::to_string(list->size()) +
+                                          " packings, more than " + std::to_string(kMaxPackingsPerOp) + " per op");
+    }
+    for (size_t i = 0; i < list->size(); ++i) {
+      const fb::PackedWeights& p = *list->Get(static_cast<flatbuffers::uoffset_t>(i));
+      const std::string what = "packed_weights[" + std::to_string(i) + "]";
+      if (p.op() >= ops_.size()) {
+        return error(QRT_INVALID_MODEL, what + ": op index " + std::to_string(p.op()) + " out of range (" +
+                                            std::to_string(ops_.size()) + " ops)");
+      }
+      const fb::OpType type = ops_[p.op()].type;
+      if (type != fb::OpType::CONV_2D && type != fb::OpType::DEPTHWISE_CONV_2D &&
+          type != fb::OpType::FULLY_CONNECTED) {
+        return error(QRT_INVALID_MODEL, what + ": op " + std::to_string(p.op()) + " is a " +
+                                            fb::EnumNameOpType(type) + ", which has no packed weights");
+      }
+      FilePacking f;
+      f.op = p.op();
+      f.format = string_or_empty(p.format());
+      f.isa = string_or_empty(p.isa());
+      if (f.format.empty() || f.format.size() > kMaxPackingNameLength || f.isa.size() > kMaxPackingNameLength) {
+        return error(QRT_INVALID_MODEL, what + ": format must be 1 to " + std::to_string(kMaxPackingNameLength) +
+                                            " characters, isa at most as many");
+      }
+      for (const FilePacking& seen : packings) {
+        if (seen.op == f.op && seen.format == f.format) {
+          return error(QRT_INVALID_MODEL, what + ": a second packing of op " + std::to_string(f.op) + " in '" +
+                                              f.format + "'");
+        }
+      }
+      if (p.buffer() >= buffer_count) {
+        return error(QRT_INVALID_MODEL, what + ": buffer index " + std::to_string(p.buffer()) + " out of range (" +
+                                            std::to_string(buffer_count) + " buffers)");
+      }
+      const BufferRange b = read_buffer_range(*buffers, p.buffer());
+      uint64_t end = 0;
+      if (b.offset % kBufferAlignment != 0) {
+        return error(QRT_INVALID_MODEL, what + ": buffer offset " + std::to_string(b.offset) + " is not 64-byte aligned");
+      }
+      if (b.size == 0 || !checked_add<uint64_t>(b.offset, b.size, &end) || end > size_) {
+        return error(QRT_INVALID_MODEL, what + ": buffer [" + std::to_string(b.offset) + ", +" + std::to_string(b.size) +
+                                            ") is empty or lies outside the " + std::to_string(size_) + "-byte file");
+      }
+      f.data = bytes_ + b.offset;
+      f.size = static_cast<size_t>(b.size);
+      f.checksum = p.checksum();
+      packings.push_back(std::move(f));
+    }
+  }
+  packed_weights_ = std::make_unique<PackedWeightCache>(std::move(packings));
   return ok_status();
 }
 

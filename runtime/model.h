@@ -1,6 +1,7 @@
 // Model: an immutable, verified view of a .qfb file. The bytes come from an
 // mmap, a copy the model owns, or the caller's memory; constant tensors point
-// straight into them. Safe to share between interpreters on many threads.
+// straight into them. Safe to share between interpreters on many threads;
+// its one mutable part, the packed-weight cache, locks itself.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "kernels/requantization.h"
+#include "runtime/packed_weights.h"
 #include "runtime/status.h"
 #include "schema/qfb_generated.h"
 
@@ -85,6 +87,9 @@ class Model {
   const std::string& description() const { return description_; }
   const std::string& producer() const { return producer_; }
   const std::vector<std::string>& labels() const { return labels_; }
+  // Packed weights shared by the model's interpreters, and the packings the
+  // file carries (runtime/packed_weights.h). Thread-safe.
+  PackedWeightCache& packed_weights() const { return *packed_weights_; }
 
  private:
   Model() = default;
@@ -93,6 +98,7 @@ class Model {
   Status describe_tensors(const fb::Model& root);
   Status describe_ops(const fb::Model& root);
   Status describe_graph_io(const fb::Model& root);
+  Status describe_packed_weights(const fb::Model& root);
 
   const uint8_t* bytes_ = nullptr;
   size_t size_ = 0;
@@ -107,6 +113,7 @@ class Model {
   std::string description_;
   std::string producer_;
   std::vector<std::string> labels_;
+  std::unique_ptr<PackedWeightCache> packed_weights_;
 };
 
 }  // namespace qrt

@@ -33,6 +33,7 @@ struct BenchResult {
   LatencyStats latency;  // milliseconds
   bool stopped_by_max_secs = false;
   size_t arena_bytes = 0, weight_bytes = 0;
+  size_t packed_weight_bytes = 0, packed_from_file_bytes = 0;  // packed at prepare or read from the file
   uint64_t peak_rss_bytes = 0;
   std::vector<OpRow> ops;  // with --profile
 };
@@ -77,7 +78,9 @@ bool run_benchmark(const QbenchOptions& o, int threads, BenchResult* r, std::str
   const char* isa = "";
   if (!check(qrt_interpreter_get_isa(h.interpreter, &isa), "isa", error) ||
       !check(qrt_interpreter_get_arena_size(h.interpreter, &r->arena_bytes), "arena", error) ||
-      !check(qrt_model_get_weight_size(h.model, &r->weight_bytes), "weights", error)) {
+      !check(qrt_model_get_weight_size(h.model, &r->weight_bytes), "weights", error) ||
+      !check(qrt_interpreter_get_packed_weight_size(h.interpreter, &r->packed_weight_bytes, &r->packed_from_file_bytes),
+             "packed weights", error)) {
     return false;
   }
   r->isa = isa;
@@ -182,7 +185,12 @@ void print_text(const QbenchOptions& o, const BenchResult& r) {
   std::printf("  steady state    %zu runs%s\n", s.count, r.stopped_by_max_secs ? " (stopped by --max-secs)" : "");
   std::printf("    min %.3f  max %.3f  mean %.3f  std %.3f ms\n", s.min, s.max, s.mean, s.std);
   std::printf("    p5 %.3f  p50 %.3f  p90 %.3f  p95 %.3f  p99 %.3f ms\n", s.p5, s.p50, s.p90, s.p95, s.p99);
-  std::printf("  memory          arena %zu B, weights %zu B, peak RSS %.1f MiB\n", r.arena_bytes, r.weight_bytes,
+  std::printf("  memory          arena %zu B, weights %zu B, packed weights %zu B (%s), peak RSS %.1f MiB\n",
+              r.arena_bytes, r.weight_bytes, r.packed_weight_bytes,
+              r.packed_weight_bytes == 0                                ? "none"
+              : r.packed_from_file_bytes == r.packed_weight_bytes ? "from the file"
+              : r.packed_from_file_bytes == 0                         ? "packed at prepare"
+                                                                      : "partly from the file",
               static_cast<double>(r.peak_rss_bytes) / (1024.0 * 1024.0));
   const std::string warning = noise_warning(r);
   if (!warning.empty()) std::printf("  %s\n", warning.c_str());
@@ -230,6 +238,10 @@ void write_result_json(tools::JsonWriter& json, const QbenchOptions& o, const Be
   json.value_uint(r.arena_bytes);
   json.key("weight_bytes");
   json.value_uint(r.weight_bytes);
+  json.key("packed_weight_bytes");
+  json.value_uint(r.packed_weight_bytes);
+  json.key("packed_weight_bytes_from_file");
+  json.value_uint(r.packed_from_file_bytes);
   json.key("peak_rss_bytes");
   json.value_uint(r.peak_rss_bytes);
   json.key("noisy");

@@ -4,6 +4,7 @@
 // Exit status: 0 success, 1 conversion or file failure, 2 usage error.
 // The result is loaded back through qrt's public API before it is written,
 // so a file qconvert writes is one this qrt build accepts.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -15,6 +16,7 @@
 #include "converter/calibration/ptq_options.h"
 #include "converter/model_import_dispatch.h"
 #include "converter/onnx/onnx_loader.h"
+#include "converter/packing/pack_weights.h"
 #include "converter/report/accuracy_report.h"
 #include "converter/report/report_format.h"
 #include "converter/report/variant_report.h"
@@ -55,6 +57,10 @@ constexpr const char* kUsage =
     "                     default: the calibration data)\n"
     "  --dynamic          float ONNX: dynamic quantization, no calibration data: Gemm / MatMul weights\n"
     "                     int8 per channel, activations float32, quantized per inference from their range\n"
+    "  --pack ISA[,ISA]   also store the weights packed for these kernel ISAs (e.g. avx512vnni,avx2; 'best':\n"
+    "                     this CPU's best), so prepare on such a CPU skips packing; others repack from the\n"
+    "                     original weights, which stay in the file. MODEL may be a .qfb to pack it alone.\n"
+    "                     This CPU must have the ISAs (qrun --info lists them)\n"
     "  --help             this text\n"
     "\n"
     "Exit status: 0 converted, 1 conversion failed, 2 usage error.\n";
@@ -70,6 +76,7 @@ struct Arguments {
   int threads = 1;  // --compare-variants' latency runs
   std::string report_json;
   std::vector<std::string> validate_paths;
+  std::vector<std::string> pack_isas;  // --pack
   qrt::convert::PtqOptions ptq;  // --calib, --calib-method, --percentile, --per-tensor
 };
 
@@ -127,6 +134,16 @@ int parse_arguments(int argc, char** argv, Arguments* a) {
       std::string path;
       if (!value(&path)) return usage_error("--validate needs a path");
       a->validate_paths.push_back(path);
+    } else if (arg == "--pack") {
+      std::string list;
+      if (!value(&list) || list.empty()) return usage_error("--pack needs ISA names, e.g. avx512vnni,avx2");
+      for (size_t start = 0; start <= list.size();) {
+        const size_t comma = std::min(list.find(',', start), list.size());
+        const std::string isa = list.substr(start, comma - start);
+        if (isa.empty()) return usage_error("--pack: empty ISA name in '" + list + "'");
+        a->pack_isas.push_back(isa == "best" ? "" : isa);
+        start = comma + 1;
+      }
     } else if (arg == "--labels") {
       if (!value(&a->labels)) return usage_error("--labels needs a file name");
     } else if (std::string ptq_error; const int ptq = qrt::convert::parse_ptq_argument(argc, argv, &i, &a->ptq, &ptq_error)) {
@@ -269,7 +286,14 @@ int main(int argc, char** argv) {
 
   qrt::ImportSummary summary;
   std::vector<uint8_t> qfb;
-  try {
+  const bool is_qfb = source.size() >= 8 && std::memcmp(source.data() + 4, "QFB1", 4) == 0;
+  if (is_qfb) {
+    if (a.pack_isas.empty()) {
+      std::fprintf(stderr, "qconvert: '%s' is already a .qfb; give --pack to pack its weights\n", a.model.c_str());
+      return kExitUsageError;
+    }
+    qfb = source;
+  } else try {
     options.nhwc_io = a.nhwc_io;
     options.ptq = &a.ptq;
     options.dynamic_quantization = a.dynamic;
@@ -304,9 +328,30 @@ int main(int argc, char** argv) {
   }
   qrt_model_destroy(model);
 
+  if (!a.pack_isas.empty()) {
+    std::vector<uint8_t> packed;
+    qrt::WeightPackingSummary packing;
+    try {
+      if (!qrt::pack_qfb_weights(qfb, a.pack_isas, &packed, &error, &packing)) {
+        std::fprintf(stderr, "qconvert: --pack: %s\n", error.c_str());
+        return kExitConversionError;
+      }
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "qconvert: --pack: %s\n", e.what());
+      return kExitConversionError;
+    }
+    qfb = std::move(packed);
+    summary.notes.push_back("packed weights: " + std::to_string(packing.packings) + " blobs, " + kib(packing.bytes));
+  }
+
   if (!qrt::tools::write_file_bytes(a.output, qfb.data(), qfb.size(), &error)) {
     std::fprintf(stderr, "qconvert: %s\n", error.c_str());
     return kExitConversionError;
+  }
+  if (is_qfb) {
+    std::printf("packed '%s' -> '%s' (%s)\n", a.model.c_str(), a.output.c_str(),
+                summary.notes.empty() ? "" : summary.notes.back().c_str());
+    return 0;
   }
   print_summary(a, summary, source.size(), qfb.size());
   if (a.report || !a.report_json.empty()) return accuracy_report(a, source, qfb);

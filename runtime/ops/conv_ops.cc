@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <new>
 #include <string>
 
@@ -177,6 +178,66 @@ struct PanelScratch {
   }
 };
 
+// ---- Where packed weights come from -----------------------------------------
+// The model's cache (runtime/packed_weights.h): packed once per model and
+// kernel format, from the file when it carries that packing, shared by every
+// interpreter. The format names everything about the layout the packing
+// function depends on; a family with its own packing function must name a
+// new one.
+
+size_t op_index(const Model& model, const OpDesc& op) { return static_cast<size_t>(&op - model.ops().data()); }
+
+std::string gemm_format(const GemmLayout& layout) {
+  return "qs8_gemm_v1 nr" + std::to_string(layout.nr) + " kr" + std::to_string(layout.kr) + " offset" +
+         std::to_string(layout.input_offset);
+}
+
+std::string dwconv_format(int channel_tile) { return "qs8_dwconv_v1 ct" + std::to_string(channel_tile); }
+
+uint64_t digest_values(uint64_t h, std::initializer_list<int64_t> values) {
+  for (int64_t v : values) h = digest_bytes(h, &v, sizeof(v));
+  return h;
+}
+
+uint64_t digest_requant(uint64_t h, const OutputRequant& r, size_t channels) {
+  h = digest_values(h, {static_cast<int64_t>(r.rule), static_cast<int64_t>(r.rounding), r.per_channel, r.zero_point,
+                        r.min, r.max});
+  const size_t count = r.per_channel ? channels : 1;
+  if (r.rule == RequantRule::kFp32) return digest_bytes(h, r.scales, count * sizeof(float));
+  for (size_t c = 0; c < count; ++c) h = digest_values(h, {r.multipliers[c].multiplier, r.multipliers[c].shift});
+  return h;
+}
+
+// The source digest a file packing's checksum starts from: every value
+// packing reads except the weight bytes (the bias included). Skipping the
+// weights keeps a packed prepare from reading them at all (no page faults,
+// no resident pages for them); a blob is then as trustworthy as the plain
+// weights, which no file checksums either (docs/format.md, Packed weights).
+uint64_t gemm_source_digest(const GemmPackParams& p) {
+  uint64_t h = digest_values(0, {p.n, p.k, p.input_zero_point, p.filter_zero_point, p.bias != nullptr});
+  h = digest_requant(h, p.requant, static_cast<size_t>(p.n));
+  return p.bias ? digest_bytes(h, p.bias, static_cast<size_t>(p.n) * sizeof(int32_t)) : h;
+}
+
+uint64_t dwconv_source_digest(const DwconvPackParams& p) {
+  uint64_t h = digest_values(0, {p.channels, p.kernel_height, p.kernel_width, p.input_zero_point,
+                                 p.filter_zero_point, p.bias != nullptr});
+  h = digest_requant(h, p.requant, static_cast<size_t>(p.channels));
+  return p.bias ? digest_bytes(h, p.bias, static_cast<size_t>(p.channels) * sizeof(int32_t)) : h;
+}
+
+template <typename KernelT>
+Status shared_gemm_packing(const Model& model, const OpDesc& op, const KernelT& kernel, const GemmPackParams& pack,
+                           const PackedWeights** packed) {
+  PackRequest request;
+  request.op = op_index(model, op);
+  request.format = gemm_format(kernel.layout);
+  request.size = kernel.packed_size(pack.requant.rule, pack.n, pack.k);
+  request.source_digest = [&] { return gemm_source_digest(pack); };
+  request.pack = [&](void* out) { kernel.pack(kernel.layout, pack, out); };
+  return model.packed_weights().find_or_pack(request, packed);
+}
+
 // Shared by the three ops: the prepared params, their epilogue storage, the
 // kernel, and the tensors it reads and writes.
 template <typename Params, typename Fn>
@@ -210,37 +271,38 @@ std::unique_ptr<PreparedOp> make_accumulating_op(Params params, OutputRequantSto
 }
 
 // FULLY_CONNECTED and 1x1 CONV_2D on the table's packed GEMM kernel. The
-// weights are packed once, here, into the kernel's layout (bias, zero points
-// and the requantization values folded in); the packed block belongs to this
-// prepared op, so each interpreter holds its own copy for now.
+// weights in the kernel's layout (bias, zero points and the requantization
+// values folded in) come from the model's cache, shared by its interpreters.
 class PackedGemmOp : public PreparedOp {
  public:
-  static Status make(const GemmKernel& kernel, const GemmPackParams& pack, size_t m, const OpDesc& op,
-                     std::unique_ptr<PreparedOp>* prepared) {
-    Buffer packed = allocate_aligned(kernel.packed_size(pack.requant.rule, pack.n, pack.k));
+  static Status make(const Model& model, const GemmKernel& kernel, const GemmPackParams& pack, size_t m,
+                     const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
+    const PackedWeights* packed = nullptr;
+    QRT_RETURN_IF_ERROR(shared_gemm_packing(model, op, kernel, pack, &packed));
     Buffer scratch = allocate_aligned(gemm_scratch_stride(kernel.layout, pack.k));
-    if (!packed || !scratch) return error(QRT_OUT_OF_MEMORY, "cannot allocate the packed weights");
-    kernel.pack(kernel.layout, pack, packed.get());
+    if (!scratch) return error(QRT_OUT_OF_MEMORY, "cannot allocate the GEMM scratch");
     const GemmRunParams params = make_gemm_run_params(pack, m, static_cast<size_t>(pack.k), static_cast<size_t>(pack.n));
-    prepared->reset(new PackedGemmOp(kernel, params, std::move(packed), std::move(scratch), op));
+    prepared->reset(new PackedGemmOp(kernel, params, packed, std::move(scratch), op));
     return ok_status();
   }
   Status set_thread_count(size_t threads) override { return scratch_.resize(threads, "GEMM"); }
   void run(const RunContext& c) const override {
     gemm_run_parallel(kernel_.run, kernel_.layout, params_, reinterpret_cast<const int8_t*>(c.tensor_data[input_]),
-                      packed_.get(), scratch_.panels.get(), scratch_.stride, scratch_.count,
+                      packed_->data, scratch_.panels.get(), scratch_.stride, scratch_.count,
                       reinterpret_cast<int8_t*>(c.tensor_data[output_]), c.threadpool);
   }
   std::string kernel_name() const override { return kernel_.name; }
+  const PackedWeights* packed_weights() const override { return packed_; }
 
  private:
-  PackedGemmOp(const GemmKernel& kernel, const GemmRunParams& params, Buffer packed, Buffer scratch, const OpDesc& op)
-      : kernel_(kernel), params_(params), packed_(std::move(packed)), scratch_{std::move(scratch), gemm_scratch_stride(kernel.layout, params.k)}, input_(op.inputs[0]),
+  PackedGemmOp(const GemmKernel& kernel, const GemmRunParams& params, const PackedWeights* packed, Buffer scratch,
+               const OpDesc& op)
+      : kernel_(kernel), params_(params), packed_(packed), scratch_{std::move(scratch), gemm_scratch_stride(kernel.layout, params.k)}, input_(op.inputs[0]),
         output_(op.outputs[0]) {}
 
   GemmKernel kernel_;
   GemmRunParams params_;
-  Buffer packed_;
+  const PackedWeights* packed_;  // owned by the model's cache
   PanelScratch scratch_;
   int32_t input_, output_;
 };
@@ -251,17 +313,17 @@ class PackedGemmOp : public PreparedOp {
 // row of input zero points built here, once.
 class PackedConvOp : public PreparedOp {
  public:
-  static Status make(const ConvKernel& kernel, const reference::Conv2DParams& p, const GemmPackParams& pack,
-                     const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
+  static Status make(const Model& model, const ConvKernel& kernel, const reference::Conv2DParams& p,
+                     const GemmPackParams& pack, const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
     const size_t indirection_bytes = conv_indirection_size(p) * sizeof(int32_t);
-    Buffer packed = allocate_aligned(kernel.packed_size(pack.requant.rule, pack.n, pack.k));
+    const PackedWeights* packed = nullptr;
+    QRT_RETURN_IF_ERROR(shared_gemm_packing(model, op, kernel, pack, &packed));
     Buffer scratch = allocate_aligned(gemm_scratch_stride(kernel.layout, pack.k));
     Buffer indirection = allocate_aligned(indirection_bytes);
     Buffer zero_row = allocate_aligned(static_cast<size_t>(p.input_channels));
-    if (!packed || !scratch || !indirection || !zero_row) {
-      return error(QRT_OUT_OF_MEMORY, "cannot allocate the packed convolution weights and indirection buffer");
+    if (!scratch || !indirection || !zero_row) {
+      return error(QRT_OUT_OF_MEMORY, "cannot allocate the convolution's scratch and indirection buffer");
     }
-    kernel.pack(kernel.layout, pack, packed.get());
     conv_build_indirection(p, reinterpret_cast<int32_t*>(indirection.get()));
     std::memset(zero_row.get(), static_cast<uint8_t>(static_cast<int8_t>(p.input_zero_point)),
                 static_cast<size_t>(p.input_channels));
@@ -272,29 +334,30 @@ class PackedConvOp : public PreparedOp {
     params.channels = p.input_channels;
     params.offsets = reinterpret_cast<const int32_t*>(indirection.get());
     params.zero_row = reinterpret_cast<const int8_t*>(zero_row.get());
-    prepared->reset(new PackedConvOp(kernel, params, std::move(packed), std::move(scratch), std::move(indirection),
+    prepared->reset(new PackedConvOp(kernel, params, packed, std::move(scratch), std::move(indirection),
                                      std::move(zero_row), op));
     return ok_status();
   }
   Status set_thread_count(size_t threads) override { return scratch_.resize(threads, "convolution"); }
   void run(const RunContext& c) const override {
     igemm_run_parallel(kernel_.run, kernel_.layout, params_, reinterpret_cast<const int8_t*>(c.tensor_data[input_]),
-                       packed_.get(), scratch_.panels.get(), scratch_.stride, scratch_.count,
+                       packed_->data, scratch_.panels.get(), scratch_.stride, scratch_.count,
                        reinterpret_cast<int8_t*>(c.tensor_data[output_]), c.threadpool);
   }
   std::string kernel_name() const override { return kernel_.name; }
+  const PackedWeights* packed_weights() const override { return packed_; }
 
  private:
-  PackedConvOp(const ConvKernel& kernel, const IgemmRunParams& params, Buffer packed, Buffer scratch,
+  PackedConvOp(const ConvKernel& kernel, const IgemmRunParams& params, const PackedWeights* packed, Buffer scratch,
                Buffer indirection, Buffer zero_row, const OpDesc& op)
-      : kernel_(kernel), params_(params), packed_(std::move(packed)),
+      : kernel_(kernel), params_(params), packed_(packed),
         scratch_{std::move(scratch), gemm_scratch_stride(kernel.layout, params.gemm.k)},
         indirection_(std::move(indirection)), zero_row_(std::move(zero_row)), input_(op.inputs[0]),
         output_(op.outputs[0]) {}
 
   ConvKernel kernel_;
   IgemmRunParams params_;  // points into indirection_ and zero_row_
-  Buffer packed_;
+  const PackedWeights* packed_;  // owned by the model's cache
   PanelScratch scratch_;
   Buffer indirection_;
   Buffer zero_row_;
@@ -307,8 +370,9 @@ class PackedConvOp : public PreparedOp {
 // invoke splits the output rows over the thread pool.
 class PackedDwconvOp : public PreparedOp {
  public:
-  static Status make(const DwconvKernel& kernel, const reference::DepthwiseConv2DParams& p, const int32_t* bias,
-                     const int8_t* weights, const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
+  static Status make(const Model& model, const DwconvKernel& kernel, const reference::DepthwiseConv2DParams& p,
+                     const int32_t* bias, const int8_t* weights, const OpDesc& op,
+                     std::unique_ptr<PreparedOp>* prepared) {
     DwconvPackParams pack;
     pack.channels = p.input_channels;
     pack.kernel_height = p.kernel_height;
@@ -318,10 +382,14 @@ class PackedDwconvOp : public PreparedOp {
     pack.input_zero_point = p.input_zero_point;
     pack.filter_zero_point = p.filter_zero_point;
     pack.requant = p.requant;
-    const size_t bytes = kernel.packed_size(pack.requant.rule, pack.channels, pack.kernel_height * pack.kernel_width);
-    Buffer packed = allocate_aligned(bytes);
-    if (!packed) return error(QRT_OUT_OF_MEMORY, "cannot allocate the packed depthwise weights");
-    kernel.pack(pack, packed.get());
+    PackRequest request;
+    request.op = op_index(model, op);
+    request.format = dwconv_format(kernel.channel_tile);
+    request.size = kernel.packed_size(pack.requant.rule, pack.channels, pack.kernel_height * pack.kernel_width);
+    request.source_digest = [&] { return dwconv_source_digest(pack); };
+    request.pack = [&](void* out) { kernel.pack(pack, out); };
+    const PackedWeights* packed = nullptr;
+    QRT_RETURN_IF_ERROR(model.packed_weights().find_or_pack(request, &packed));
     DwconvRunParams r = make_dwconv_run_params(pack);
     r.batch = p.batch;
     r.input_height = p.input_height;
@@ -337,24 +405,26 @@ class PackedDwconvOp : public PreparedOp {
     const bool is_3x3 = kernel.run_3x3 != nullptr && p.kernel_height == 3 && p.kernel_width == 3 &&
                         p.dilation_height == 1 && p.dilation_width == 1;
     prepared->reset(new PackedDwconvOp(is_3x3 ? kernel.name_3x3 : kernel.name, is_3x3 ? kernel.run_3x3 : kernel.run,
-                                       r, std::move(packed), op));
+                                       r, packed, op));
     return ok_status();
   }
   void run(const RunContext& c) const override {
-    dwconv_run_parallel(run_, params_, reinterpret_cast<const int8_t*>(c.tensor_data[input_]), packed_.get(),
+    dwconv_run_parallel(run_, params_, reinterpret_cast<const int8_t*>(c.tensor_data[input_]), packed_->data,
                         reinterpret_cast<int8_t*>(c.tensor_data[output_]), c.threadpool);
   }
   std::string kernel_name() const override { return name_; }
+  const PackedWeights* packed_weights() const override { return packed_; }
 
  private:
-  PackedDwconvOp(const char* name, DwconvRunFn* run, const DwconvRunParams& params, Buffer packed, const OpDesc& op)
-      : name_(name), run_(run), params_(params), packed_(std::move(packed)), input_(op.inputs[0]),
+  PackedDwconvOp(const char* name, DwconvRunFn* run, const DwconvRunParams& params, const PackedWeights* packed,
+                 const OpDesc& op)
+      : name_(name), run_(run), params_(params), packed_(packed), input_(op.inputs[0]),
         output_(op.outputs[0]) {}
 
   const char* name_;
   DwconvRunFn* run_;
   DwconvRunParams params_;
-  Buffer packed_;
+  const PackedWeights* packed_;  // owned by the model's cache
   int32_t input_, output_;
 };
 
@@ -543,7 +613,7 @@ Status prepare_conv2d(const Model& model, const OpDesc& op, const KernelTable& k
                          p.output_height == p.input_height && p.output_width == p.input_width;
   if (pointwise && kernels.gemm.run != nullptr) {
     const size_t pixels = static_cast<size_t>(p.batch) * p.input_height * p.input_width;
-    return PackedGemmOp::make(kernels.gemm,
+    return PackedGemmOp::make(model, kernels.gemm,
                               gemm_pack_params(*s.input, *s.weights, s.bias, p.output_channels, p.input_channels,
                                                epilogue.requant),
                               pixels, op, prepared);
@@ -551,7 +621,7 @@ Status prepare_conv2d(const Model& model, const OpDesc& op, const KernelTable& k
   // Any other ungrouped convolution is an indirect GEMM with K = taps * input channels.
   if (p.groups == 1 && kernels.conv.run != nullptr && conv_indirection_fits(p)) {
     const int k = p.kernel_height * p.kernel_width * p.input_channels;
-    return PackedConvOp::make(kernels.conv, p,
+    return PackedConvOp::make(model, kernels.conv, p,
                               gemm_pack_params(*s.input, *s.weights, s.bias, p.output_channels, k, epilogue.requant),
                               op, prepared);
   }
@@ -578,7 +648,7 @@ Status prepare_depthwise_conv2d(const Model& model, const OpDesc& op, const Kern
   if (kernels.dwconv.run != nullptr && p.depth_multiplier == 1 &&
       int64_t{p.kernel_height} * p.kernel_width <= kDwconvMaxTaps) {
     p.requant = epilogue.requant;  // read by packing only; the packed block keeps its own copy
-    return PackedDwconvOp::make(kernels.dwconv, p, bias_data(s.bias), reinterpret_cast<const int8_t*>(s.weights->data),
+    return PackedDwconvOp::make(model, kernels.dwconv, p, bias_data(s.bias), reinterpret_cast<const int8_t*>(s.weights->data),
                                 op, prepared);
   }
   *prepared = make_accumulating_op(p, std::move(epilogue), kernels.depthwise_conv2d, op, s.bias);
@@ -603,7 +673,7 @@ Status prepare_fully_connected(const Model& model, const OpDesc& op, const Kerne
   const fb::Activation activation = op.op->options_as_FullyConnectedOptions()->activation();
   OutputRequantStorage epilogue = make_epilogue(op, *s.input, *s.weights, *s.output, activation);
   if (kernels.gemm.run != nullptr) {
-    return PackedGemmOp::make(kernels.gemm,
+    return PackedGemmOp::make(model, kernels.gemm,
                               gemm_pack_params(*s.input, *s.weights, s.bias, p.output_depth, p.input_depth,
                                                epilogue.requant),
                               static_cast<size_t>(p.batch), op, prepared);

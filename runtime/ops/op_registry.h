@@ -28,6 +28,9 @@ class PreparedOp {
   virtual void run(const RunContext& context) const = 0;
   // The kernel prepare chose, e.g. "conv2d_s8_reference".
   virtual std::string kernel_name() const = 0;
+  // The packed weights the op runs on, shared through the model's cache
+  // (runtime/packed_weights.h); nullptr for ops without.
+  virtual const PackedWeights* packed_weights() const { return nullptr; }
   // Called once by the interpreter's prepare, after the thread pool exists:
   // the most threads run() will be given. Ops that need per-thread scratch
   // allocate it here, never in run().

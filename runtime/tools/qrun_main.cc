@@ -418,7 +418,15 @@ void print_info_text(const Model& model, const Interpreter& interpreter) {
                 terminal_safe(op.kernel ? op.kernel : "").c_str(),
                 terminal_safe(op.requant ? op.requant : "").c_str(), terminal_safe(note).c_str());
   }
-  std::printf("arena: %zu bytes\n\n", interpreter.arena_size());
+  std::printf("arena: %zu bytes\n", interpreter.arena_size());
+  const Interpreter::PackedWeightSize packed = interpreter.packed_weight_size();
+  std::printf("packed weights: %zu bytes (%s)\n\n", packed.bytes,
+              packed.bytes == 0                        ? "none"
+              : packed.from_file_bytes == packed.bytes ? "from the file"
+              : packed.from_file_bytes == 0            ? "packed at prepare"
+                                                       : (std::to_string(packed.from_file_bytes) +
+                                                          " bytes from the file, the rest packed at prepare")
+                                                             .c_str());
 }
 
 void print_value_list(const OutputData& output) {
@@ -596,6 +604,11 @@ void print_results_json(const Model& model, const Interpreter& interpreter,
     json.end_array();
     json.key("arena_bytes");
     json.value_uint(interpreter.arena_size());
+    const Interpreter::PackedWeightSize packed = interpreter.packed_weight_size();
+    json.key("packed_weight_bytes");
+    json.value_uint(packed.bytes);
+    json.key("packed_weight_bytes_from_file");
+    json.value_uint(packed.from_file_bytes);
   }
   json.end_object();
   std::printf("%s\n", json.text().c_str());

@@ -123,6 +123,51 @@ TEST_CASE("several interpreters share one model and invoke concurrently", "[thre
   }
 }
 
+TEST_CASE("interpreters prepared concurrently on a fresh model pack its weights once", "[threads][packing]") {
+  SharedModel shared;  // no interpreter has prepared yet: the threads race to pack
+  struct Result {
+    bool ok = false;
+    size_t packed_bytes = 0;
+    const void* conv_packing = nullptr;  // op 0's packed block
+    std::vector<int8_t> output;
+  };
+  std::vector<Result> results(kThreads);
+  std::vector<qrt_interpreter*> interpreters(kThreads, nullptr);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      qrt_interpreter*& interpreter = interpreters[t];  // destroyed after the join: the pointers stay comparable
+      Result& r = results[t];
+      if (qrt_interpreter_create(shared.model, nullptr, &interpreter) != QRT_OK ||
+          qrt_interpreter_prepare(interpreter) != QRT_OK) {
+        return;
+      }
+      size_t from_file = 0;
+      qrt_packed_weights conv;
+      r.conv_packing = qrt_interpreter_get_op_packed_weights(interpreter, 0, &conv) == QRT_OK ? conv.data : nullptr;
+      const std::vector<int8_t> input = input_for(0, 0, 243);
+      r.output.resize(10);
+      r.ok = qrt_interpreter_get_packed_weight_size(interpreter, &r.packed_bytes, &from_file) == QRT_OK &&
+             qrt_interpreter_set_input(interpreter, 0, input.data(), input.size()) == QRT_OK &&
+             qrt_interpreter_invoke(interpreter) == QRT_OK &&
+             qrt_interpreter_get_output(interpreter, 0, r.output.data(), r.output.size()) == QRT_OK;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  size_t allocated = 0, in_place = 0;
+  REQUIRE(qrt_model_get_packed_weight_size(shared.model, &allocated, &in_place) == QRT_OK);
+  const auto expected = expected_outputs(shared.model);
+  for (int t = 0; t < kThreads; ++t) {
+    INFO("thread " << t);
+    CHECK(results[t].ok);
+    CHECK(results[t].output == expected[0][0]);
+    CHECK(results[t].packed_bytes == results[0].packed_bytes);
+    CHECK(results[t].conv_packing == results[0].conv_packing);  // one block, shared
+  }
+  CHECK(allocated == results[0].packed_bytes);  // packed once, not once per interpreter
+  for (qrt_interpreter* interpreter : interpreters) qrt_interpreter_destroy(interpreter);
+}
+
 TEST_CASE("one interpreter is used from several threads in turn", "[threads]") {
   SharedModel shared;
   const auto expected = expected_outputs(shared.model);

@@ -227,6 +227,35 @@ QRT_API qrt_status qrt_interpreter_get_op_profile(const qrt_interpreter* interpr
 /* Zeroes every op's times and counts (MACs stay), e.g. after warm-up runs. */
 QRT_API qrt_status qrt_interpreter_reset_op_profile(qrt_interpreter* interpreter);
 
+/* Packed weights: an op's weights rearranged for its kernel, with bias, zero
+ * points and requantization values folded in. They are packed once per model
+ * and kernel family and shared by every interpreter of the model; a file
+ * written by `qconvert --pack ISA` carries them, and prepare then uses them
+ * in place instead of packing (docs/format.md, "Packed weights").
+ *
+ * Bytes of packed weights this interpreter's ops run on, and how many of
+ * those came from the file rather than from packing. After prepare. */
+QRT_API qrt_status qrt_interpreter_get_packed_weight_size(const qrt_interpreter* interpreter,
+                                                          size_t* bytes, size_t* from_file_bytes);
+/* Bytes of packed weights the model allocated for all its interpreters so
+ * far (packed at prepare, or copied from an unaligned caller buffer), and
+ * bytes of the file's packings used in place. */
+QRT_API qrt_status qrt_model_get_packed_weight_size(const qrt_model* model, size_t* allocated_bytes,
+                                                    size_t* in_place_bytes);
+
+/* One op's packed weights (qrt_interpreter_get_op_packed_weights). */
+typedef struct qrt_packed_weights {
+  const void* data;    /* owned by the model: valid until qrt_model_destroy */
+  size_t size;
+  const char* format;  /* the layout's name, e.g. "qs8_gemm_v1 nr32 kr4 offset128"; valid as data */
+  uint64_t checksum;   /* what a .qfb stores to prove the bytes belong to the op */
+  int32_t from_file;   /* 1: the file's packing, 0: packed at prepare */
+} qrt_packed_weights;
+/* Op `index`'s packed weights, after prepare (qconvert --pack stores them).
+ * QRT_INVALID_ARGUMENT, with a message, for an op whose kernel packs none. */
+QRT_API qrt_status qrt_interpreter_get_op_packed_weights(const qrt_interpreter* interpreter, size_t index,
+                                                         qrt_packed_weights* packed);
+
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif

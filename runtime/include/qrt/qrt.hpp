@@ -290,6 +290,19 @@ class Interpreter {
     return bytes;
   }
 
+  // Bytes of packed weights the ops run on (shared with the model's other
+  // interpreters), and how many of them the file supplied (qconvert --pack).
+  struct PackedWeightSize {
+    size_t bytes = 0;
+    size_t from_file_bytes = 0;
+  };
+  PackedWeightSize packed_weight_size() const {
+    PackedWeightSize size;
+    detail::check(qrt_interpreter_get_packed_weight_size(handle_, &size.bytes, &size.from_file_bytes),
+                  "qrt_interpreter_get_packed_weight_size");
+    return size;
+  }
+
   size_t op_count() const {
     size_t count = 0;
     detail::check(qrt_interpreter_get_op_count(handle_, &count), "qrt_interpreter_get_op_count");
