@@ -10,6 +10,7 @@
 
 #if defined(QRT_HAVE_SSE41_KERNELS) || defined(QRT_HAVE_AVX2_KERNELS) || defined(QRT_HAVE_AVX512VNNI_KERNELS)
 #include "kernels/x86/gemm_s8.h"
+#include "kernels/x86/dynamic_fully_connected_f32s8.h"
 #endif
 #ifdef QRT_HAVE_AVX2_KERNELS
 #include "kernels/x86/avx2/fully_connected_f32w4.h"
@@ -96,6 +97,8 @@ void fill_avx512vnni(KernelTable* t) {
   t->vadd = {"qs8_vadd_minmax__avx512vnni", x86::qs8_vadd_minmax__avx512vnni};
   t->vsub = {"qs8_vsub_minmax__avx512vnni", x86::qs8_vsub_minmax__avx512vnni};
   t->vmul = {"qs8_vmul_minmax__avx512vnni", x86::qs8_vmul_minmax__avx512vnni};
+  t->dynamic_fully_connected = {"dynamic_fully_connected_f32s8_8x32c4__avx512vnni", x86::kQs8Gemm8x32c4Avx512vnni,
+                                x86::dynamic_fully_connected_f32s8_8x32c4__avx512vnni};
 #ifdef QRT_HAVE_AVX2_KERNELS  // every AVX-512 CPU has AVX2
   fill_avx2_elementwise(t);
 #endif
@@ -106,6 +109,8 @@ bool has_avx2() { return cpuinfo_has_x86_avx2(); }
 void fill_avx2(KernelTable* t) {
   fill_avx2_elementwise(t);
   t->gemm = {"qs8_gemm_minmax_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2, gemm_pack, x86::qs8_gemm_minmax_4x16c2__avx2};
+  t->dynamic_fully_connected = {"dynamic_fully_connected_f32s8_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2,
+                                x86::dynamic_fully_connected_f32s8_4x16c2__avx2};
   t->conv = {"qs8_igemm_minmax_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2, gemm_pack, x86::qs8_igemm_minmax_4x16c2__avx2};
   t->dwconv = {"qs8_dwconv_minmax_16c__avx2", x86::qs8_dwconv_minmax_16c__avx2, "qs8_dwconv_3x3_minmax_16c__avx2",
                x86::qs8_dwconv_3x3_minmax_16c__avx2, x86::kQs8DwconvChannelTileAvx2};

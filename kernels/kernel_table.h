@@ -9,6 +9,7 @@
 #include <string>
 
 #include "kernels/conv_s8.h"
+#include "kernels/dynamic_fully_connected_f32s8.h"
 #include "kernels/dwconv_s8.h"
 #include "kernels/gemm_s8.h"
 
@@ -92,6 +93,15 @@ struct DwconvKernel {
   void pack(const DwconvPackParams& params, void* packed) const { dwconv_pack(channel_tile, params, packed); }
 };
 
+// A DYNAMIC_FULLY_CONNECTED family (kernels/dynamic_fully_connected_f32s8.h)
+// on a GEMM layout. run == nullptr: the table has none and the op uses its
+// reference kernel.
+struct DynamicFcKernel {
+  const char* name = nullptr;
+  GemmLayout layout;
+  DynamicFcRunFn* run = nullptr;
+};
+
 struct KernelTable {
   const char* isa = "reference";
   GemmKernel gemm;
@@ -130,6 +140,8 @@ struct KernelTable {
   Kernel<void(const reference::FullyConnectedF32W4Params&, const float*, const uint8_t*, const float*, const float*,
               float*)>
       fully_connected_f32w4;
+  // DYNAMIC_FULLY_CONNECTED: float32 activations quantized per run, int8 weights.
+  DynamicFcKernel dynamic_fully_connected;
 };
 
 // The best table for this CPU (QRT_ISA is not consulted). Thread-safe;

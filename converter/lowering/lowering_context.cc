@@ -107,9 +107,9 @@ int Context::convert(const std::string& name, bool to_nhwc) {
   const std::vector<int64_t>& s = shapes_.at(name);
   const IrValue& v = value(name);
   const auto& source = writer_.model().graph->tensors[p.tensor];
-  if (source->dtype != fb::DType::INT8 && source->dtype != fb::DType::FLOAT32) {
+  if (source->dtype != fb::DType::INT8 && source->dtype != fb::DType::FLOAT32 && source->dtype != fb::DType::INT32) {
     throw ImportError("value '" + name + "' is " + fb::EnumNameDType(source->dtype) +
-                      " and would need a layout change, which qrt does for int8 and float32 tensors only");
+                      " and would need a layout change, which qrt does for int8, int32 and float32 tensors only");
   }
   std::optional<IrQuantization> q = v.quantization;
   if (q) q->axis = -1;

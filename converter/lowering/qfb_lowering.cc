@@ -13,6 +13,9 @@ const std::map<std::string, Emitter>& emitters() {
       {"Gemm", emit_fully_connected},
       {"MatMul", emit_fully_connected},
       {"DynamicFullyConnected", emit_dynamic_fully_connected},  // dynamic quantization
+      {"ConvInteger", emit_conv_integer},                       // int32 accumulator outputs
+      {"MatMulInteger", emit_matmul_integer},
+      {"DynamicQuantizeLinear", emit_dynamic_quantize_linear},
       {"MaxPool", emit_pool},
       {"AveragePool", emit_pool},
       {"GlobalAveragePool", emit_global_average_pool},
@@ -53,18 +56,11 @@ std::string unsupported_reason(const IrGraph& g, const IrNode& n) {
                                                  (n.op_type == "Gelu" || n.op_type == "QuantizeLinear" ||
                                                   n.op_type == "DequantizeLinear"));
   if (!known_domain || !emitters().count(n.op_type)) {
-    if (n.op_type == "ConvInteger" || n.op_type == "MatMulInteger") {
-      return "its output is the raw int32 accumulator, with no output scale to requantize it to int8, and qrt's "
-             "ops produce int8 (use QLinearConv / QLinearMatMul or QuantizeLinear / DequantizeLinear pairs, or "
-             "convert the float model with --calib)";
-    }
-    if (n.op_type == "DynamicQuantizeLinear") {
-      return "it picks its uint8 scale and zero point from each input at run time (dynamic quantization); qrt's "
-             "quantization is fixed at conversion (convert the float model with --calib for static PTQ)";
-    }
     return "no qrt op for it";
   }
   if (n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear" || n.op_type == "Identity") return "";
+  // Integer in, int32 out, or float32 in and run-time quantization out: their emitters check the rest.
+  if (n.op_type == "ConvInteger" || n.op_type == "MatMulInteger" || n.op_type == "DynamicQuantizeLinear") return "";
   const IrValue* x = n.inputs.empty() ? nullptr : g.find(n.inputs[0]);
   if (x && is_float_node(g, n)) return "";  // mixed precision: runs on the float32 path
   if (runs_in_float_only(n)) return "qrt has no int8 op for it; --allow-float-fallback runs it in float32";

@@ -3,6 +3,7 @@
 #include "converter/lowering/qfb_lowering.h"
 #include "converter/onnx/dynamic_quant_import.h"
 #include "converter/onnx/import_constant_folding.h"
+#include "converter/onnx/integer_ops_import.h"
 #include "converter/onnx/qdq_import.h"
 #include "converter/onnx/qoperator_import.h"
 #include "converter/onnx/uint8_to_int8.h"
@@ -37,9 +38,11 @@ bool onnx_graph_is_quantized(const convert::IrGraph& graph) {
 
 std::set<std::string> onnx_to_quantized_form(convert::IrGraph& graph, std::vector<std::string>* notes) {
   convert::fold_import_constants(graph);
+  convert::fold_expanded_dynamic_quantize_linear(graph);  // before fold_qdq, which needs constant scales
   convert::import_qoperators(graph);
   convert::fold_qdq(graph, notes);
   convert::import_dynamic_quantization(graph, notes);  // DynamicQuantizeLinear + MatMulInteger, DynamicQuantizeMatMul
+  convert::import_integer_ops(graph);  // what is left of ConvInteger, MatMulInteger, DynamicQuantizeLinear
   return convert::convert_uint8_to_int8(graph);
 }
 

@@ -17,6 +17,17 @@ std::set<std::string> convert_uint8_to_int8(IrGraph& graph) {
     v.dtype = IrDType::kInt8;
     if (io.count(name)) uint8_interface.insert(name);
   }
+  // DynamicQuantizeLinear's y and y_zero_point: uint8 without a fixed
+  // quantization (chosen per run); stored the same way, q - 128.
+  for (const IrNode& n : graph.nodes) {
+    if (!n.domain.empty() || n.op_type != "DynamicQuantizeLinear") continue;
+    for (size_t i : {size_t{0}, size_t{2}}) {
+      IrValue* v = i < n.outputs.size() ? graph.find(n.outputs[i]) : nullptr;
+      if (v == nullptr || v->dtype != IrDType::kUInt8 || v->quantization) continue;
+      v->dtype = IrDType::kInt8;
+      if (io.count(v->name)) uint8_interface.insert(v->name);
+    }
+  }
   return uint8_interface;
 }
 

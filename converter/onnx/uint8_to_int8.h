@@ -2,6 +2,7 @@
 // zero_point - 128, for activations and constant weights alike (the IR's
 // quantized form is int8 only). Returns the graph inputs and outputs that
 // were uint8, which keep a uint8 interface in the .qfb (GraphIO external_dtype).
+// DynamicQuantizeLinear's uint8 outputs (no fixed quantization) convert too.
 #pragma once
 
 #include <set>

@@ -11,6 +11,10 @@ DynamicQuantization dynamic_quantization_params(const float* x, size_t n) {
     if (x[i] < lo) lo = x[i];  // NaN compares false: skipped
     if (x[i] > hi) hi = x[i];
   }
+  return dynamic_quantization_from_range(lo, hi);
+}
+
+DynamicQuantization dynamic_quantization_from_range(float lo, float hi) {
   DynamicQuantization q;
   q.scale = hi == lo ? 1.0f : (hi - lo) / 255.0f;
   // ONNX: intermediate_zero_point = qmin - x_min / y_scale, saturated to

@@ -30,6 +30,9 @@ struct DynamicQuantization {
   int32_t zero_point = -128;  // int8 form: uint8 zero point - 128
 };
 DynamicQuantization dynamic_quantization_params(const float* x, size_t n);
+// The same from the range already found: lo = min(0, min x), hi = max(0,
+// max x) (a SIMD kernel finds them its own way; min and max are exact).
+DynamicQuantization dynamic_quantization_from_range(float lo, float hi);
 
 // x_q = clamp(round_half_even(x / scale) + zero_point_u8, 0, 255) - 128 per
 // value (ONNX DynamicQuantizeLinear, then uint8 -> int8); NaN gives the zero
@@ -54,6 +57,12 @@ struct DynamicFullyConnectedParams {
 // The scale product is one float32 multiplication, then the accumulator
 // multiplication, then the bias addition: ONNX Runtime's order for both the
 // MatMulInteger -> Cast -> Mul -> Add chain and DynamicQuantizeMatMul.
+// Exactly, in float32 with round to nearest even and no fused multiply-add:
+//   s = q.scale * weight_scale[o];  f = float(acc);  v = f * s;
+//   if (bias) v = v + bias[o];      (no addition at all without a bias: -0 stays -0)
+//   output = v < clamp.min ? clamp.min : (v > clamp.max ? clamp.max : v)
+// Every optimized kernel performs these IEEE operations in this order (the
+// kernels are built with -ffp-contract=off), so outputs are equal bit for bit.
 // bias may be nullptr. scratch holds input_depth int8 values (one quantized
 // row). acc fits int32 when input_depth <= 65793 (255 * 128 per product);
 // the loader checks that.

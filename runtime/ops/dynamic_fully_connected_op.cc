@@ -1,19 +1,20 @@
 // DYNAMIC_FULLY_CONNECTED: float32 input and output, int8 symmetric weights
 // with float scales (per output channel or per tensor), optional float32
 // bias; the input is quantized per inference from its own range
-// (kernels/reference/dynamic_fully_connected_f32s8.h). It runs on the float
-// path (float_ops.cc sends it here: its activations are float32).
-//
-// Only the reference kernel exists: the packed int8 GEMMs (gemm_s8.h) end in
-// an int8 requantization epilogue and fold a fixed input zero point into the
-// packed bias, while here the zero point and scale change every run and the
-// result is float.
+// (kernels/reference/dynamic_fully_connected_f32s8.h). Its activations are
+// float32, but it has its own glue (op_registry.cc), since it picks a kernel
+// from the table: the packed int8 GEMM tiles with the input quantized per
+// run and a float epilogue (kernels/dynamic_fully_connected_f32s8.h), or the
+// reference kernel when the table has none.
 #include <cmath>
 #include <memory>
 #include <vector>
 
+#include "kernels/dynamic_fully_connected_f32s8.h"
+#include "kernels/kernel_table.h"
 #include "kernels/reference/dynamic_fully_connected_f32s8.h"
 #include "runtime/ops/float_ops.h"
+#include "runtime/ops/ops.h"
 
 namespace qrt {
 namespace {
@@ -45,6 +46,36 @@ class DynamicFullyConnectedOp : public PreparedOp {
   int32_t input_, output_;
 };
 
+// The packed path: weights, column sums and bias packed once for the kernel's layout.
+class PackedDynamicFullyConnectedOp : public PreparedOp {
+ public:
+  PackedDynamicFullyConnectedOp(const DynamicFcKernel& kernel, const DynamicFcRunParams& params, const OpDesc& op,
+                                const TensorDesc& weights, const TensorDesc* bias)
+      : kernel_(kernel), params_(params),
+        packed_(dynamic_fc_packed_size(kernel.layout, params.n, params.k)),
+        scratch_(dynamic_fc_scratch_size(kernel.layout, params.m, params.k)), input_(op.inputs[0]),
+        output_(op.outputs[0]) {
+    const std::vector<float>& scales = weights.quantization.scales;
+    dynamic_fc_pack(kernel.layout, params.n, params.k, reinterpret_cast<const int8_t*>(weights.data), scales.data(),
+                    static_cast<int>(scales.size()), bias ? reinterpret_cast<const float*>(bias->data) : nullptr,
+                    packed_.data());
+  }
+  void run(const RunContext& c) const override {
+    kernel_.run(params_, float_data(c.tensor_data, input_), packed_.data(), scratch_.data(),
+                float_output(c.tensor_data, output_));
+  }
+  std::string kernel_name() const override { return kernel_.name; }
+
+ private:
+  DynamicFcKernel kernel_;
+  DynamicFcRunParams params_;
+  std::vector<uint8_t> packed_;
+  // The quantized input rows; sized at prepare. An interpreter runs one
+  // invocation at a time, so the op may reuse it.
+  mutable std::vector<uint8_t> scratch_;
+  int32_t input_, output_;
+};
+
 Status check_weights(const TensorDesc* w) {
   QRT_RETURN_IF_ERROR(check_required(w, "weights"));
   const std::string what = "weights " + describe_tensor(*w);
@@ -72,9 +103,8 @@ Status check_weights(const TensorDesc* w) {
   return ok_status();
 }
 
-}  // namespace
-
-Status build_dynamic_fully_connected_f32s8(const Model& model, const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
+Status build_dynamic_fully_connected(const Model& model, const OpDesc& op, const KernelTable* kernels,
+                                     std::unique_ptr<PreparedOp>* prepared) {
   const fb::DynamicFullyConnectedOptions* o = op.op->options_as_DynamicFullyConnectedOptions();
   QRT_RETURN_IF_ERROR(check_options(o, "DynamicFullyConnectedOptions"));
   QRT_RETURN_IF_ERROR(check_fused_activation(static_cast<int>(o->activation())));
@@ -118,8 +148,30 @@ Status build_dynamic_fully_connected_f32s8(const Model& model, const OpDesc& op,
   p.output_depth = units;
   p.weight_scale_count = static_cast<int>(weights->quantization.scales.size());
   p.clamp = reference::activation_range_f32(static_cast<FusedActivation>(o->activation()));
-  set_prepared(prepared, std::make_unique<DynamicFullyConnectedOp>(p, op, *weights, bias));
+  if (prepared == nullptr) return ok_status();
+  if (kernels != nullptr && kernels->dynamic_fully_connected.run != nullptr) {
+    DynamicFcRunParams r;
+    r.m = batch;
+    r.n = units;
+    r.k = depth;
+    r.has_bias = bias != nullptr;
+    r.clamp = p.clamp;
+    *prepared = std::make_unique<PackedDynamicFullyConnectedOp>(kernels->dynamic_fully_connected, r, op, *weights, bias);
+  } else {
+    *prepared = std::make_unique<DynamicFullyConnectedOp>(p, op, *weights, bias);
+  }
   return ok_status();
+}
+
+}  // namespace
+
+Status validate_dynamic_fully_connected(const Model& model, const OpDesc& op) {
+  return build_dynamic_fully_connected(model, op, nullptr, nullptr);
+}
+
+Status prepare_dynamic_fully_connected(const Model& model, const OpDesc& op, const KernelTable& kernels,
+                                       std::unique_ptr<PreparedOp>* prepared) {
+  return build_dynamic_fully_connected(model, op, &kernels, prepared);
 }
 
 }  // namespace qrt

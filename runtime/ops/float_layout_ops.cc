@@ -27,11 +27,34 @@ Status check_moved(const Model& model, const OpDesc& op, int max_rank, const Ten
 
 int normalized_axis(int axis, int rank) { return axis < 0 ? axis + rank : axis; }
 
+// TRANSPOSE also moves int32 tensors (CONV_INTEGER's accumulators to NCHW).
+Status check_moved_int32(const Model& model, const OpDesc& op, int max_rank, const TensorDesc** x,
+                         const TensorDesc** y) {
+  QRT_RETURN_IF_ERROR(check_counts(op, 1, 1, 1));
+  *x = op_input(model, op, 0);
+  *y = &op_output(model, op, 0);
+  QRT_RETURN_IF_ERROR(check_required(*x, "input"));
+  for (const TensorDesc* t : {*x, *y}) {
+    if (t->dtype != DType::kInt32 || t->quantization.present()) {
+      return error(QRT_INVALID_MODEL, "tensor " + describe_tensor(*t) + " must be unquantized int32, as the input");
+    }
+  }
+  if ((*x)->shape.size() > static_cast<size_t>(max_rank)) {
+    return error(QRT_UNSUPPORTED, "input " + describe_tensor(**x) + " has rank above " + std::to_string(max_rank));
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 Status build_transpose_x32(const Model& model, const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
   const TensorDesc *x, *y;
-  QRT_RETURN_IF_ERROR(check_moved(model, op, reference::kMaxTransposeRank, &x, &y));
+  const TensorDesc* first = op_input(model, op, 0);
+  if (first != nullptr && first->dtype == DType::kInt32) {
+    QRT_RETURN_IF_ERROR(check_moved_int32(model, op, reference::kMaxTransposeRank, &x, &y));
+  } else {
+    QRT_RETURN_IF_ERROR(check_moved(model, op, reference::kMaxTransposeRank, &x, &y));
+  }
   const fb::TransposeOptions* o = op.op->options_as_TransposeOptions();
   QRT_RETURN_IF_ERROR(check_options(o, "TransposeOptions"));
   const size_t rank = x->shape.size();

@@ -8,7 +8,6 @@ FloatBuildFn find_float_build(fb::OpType type) {
     case fb::OpType::CONV_2D: return build_conv2d_f32;
     case fb::OpType::DEPTHWISE_CONV_2D: return build_depthwise_conv2d_f32;
     case fb::OpType::FULLY_CONNECTED: return build_fully_connected_f32;
-    case fb::OpType::DYNAMIC_FULLY_CONNECTED: return build_dynamic_fully_connected_f32s8;
     case fb::OpType::ADD:
     case fb::OpType::SUB:
     case fb::OpType::MUL: return build_binary_f32;
@@ -39,7 +38,14 @@ bool is_float_op(const Model& model, const OpDesc& op) {
     case fb::OpType::QUANTIZE:
     case fb::OpType::DEQUANTIZE:
     case fb::OpType::RESHAPE:
-    case fb::OpType::FULLY_CONNECTED_W4: return false;  // float32 by definition, with its own glue
+    case fb::OpType::FULLY_CONNECTED_W4:
+    case fb::OpType::DYNAMIC_FULLY_CONNECTED:
+    case fb::OpType::DYNAMIC_QUANTIZE_LINEAR: return false;  // float32 by definition, with its own glue
+    case fb::OpType::TRANSPOSE: {  // 32-bit words: float32, or the int32 results of CONV_INTEGER
+      const TensorDesc* input = op_input(model, op, 0);
+      if (input != nullptr && input->dtype == DType::kInt32) return true;
+      break;
+    }
     default: break;
   }
   const TensorDesc* input = op_input(model, op, 0);

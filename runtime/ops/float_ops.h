@@ -15,9 +15,10 @@
 
 namespace qrt {
 
-// True for an op other than QUANTIZE, DEQUANTIZE, RESHAPE and
-// FULLY_CONNECTED_W4 (which handle float32 themselves) whose first input or
-// first output is float32.
+// True for an op other than QUANTIZE, DEQUANTIZE, RESHAPE,
+// FULLY_CONNECTED_W4, DYNAMIC_FULLY_CONNECTED and DYNAMIC_QUANTIZE_LINEAR (which handle float32
+// themselves) whose first input or first output is float32; and for a
+// TRANSPOSE of int32 values (the same 32-bit word moves).
 bool is_float_op(const Model& model, const OpDesc& op);
 
 Status validate_float_op(const Model& model, const OpDesc& op);
@@ -63,8 +64,6 @@ inline float* float_output(uint8_t* const* tensors, int32_t index) { return rein
 Status build_conv2d_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
 Status build_depthwise_conv2d_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
 Status build_fully_connected_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
-// dynamic_fully_connected_op.cc: float32 in and out, int8 weights
-Status build_dynamic_fully_connected_f32s8(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
 // float_elementwise_ops.cc
 Status build_binary_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);
 Status build_unary_f32(const Model&, const OpDesc&, std::unique_ptr<PreparedOp>*);

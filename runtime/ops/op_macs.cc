@@ -25,6 +25,7 @@ uint64_t op_macs(const Model& model, const OpDesc& op) {
   const std::vector<int32_t>& w = weights.shape;
   switch (op.type) {
     case fb::OpType::CONV_2D:  // OHWI
+    case fb::OpType::CONV_INTEGER:
       if (w.size() != 4) return 0;
       return saturating_mul(saturating_mul(outputs, dim(w, 1)), saturating_mul(dim(w, 2), dim(w, 3)));
     case fb::OpType::DEPTHWISE_CONV_2D:  // 1HWC
@@ -32,6 +33,7 @@ uint64_t op_macs(const Model& model, const OpDesc& op) {
       return saturating_mul(outputs, saturating_mul(dim(w, 1), dim(w, 2)));
     case fb::OpType::FULLY_CONNECTED:  // [N, K]
     case fb::OpType::DYNAMIC_FULLY_CONNECTED:
+    case fb::OpType::MATMUL_INTEGER:
       if (w.size() != 2) return 0;
       return saturating_mul(outputs, dim(w, 1));
     case fb::OpType::FULLY_CONNECTED_W4:  // packed [N, ceil(K/2)]: K is the input's last dimension

@@ -44,6 +44,11 @@ OpEntry find_entry(fb::OpType type) {
       return {validate_resize_nearest_neighbor, prepare_resize_nearest_neighbor};
     case fb::OpType::ARG_MAX: return {validate_arg_max, prepare_arg_max};
     case fb::OpType::FULLY_CONNECTED_W4: return {validate_fully_connected_w4, prepare_fully_connected_w4};
+    case fb::OpType::DYNAMIC_FULLY_CONNECTED:
+      return {validate_dynamic_fully_connected, prepare_dynamic_fully_connected};
+    case fb::OpType::CONV_INTEGER: return {validate_conv_integer, prepare_conv_integer};
+    case fb::OpType::MATMUL_INTEGER: return {validate_matmul_integer, prepare_matmul_integer};
+    case fb::OpType::DYNAMIC_QUANTIZE_LINEAR: return {validate_dynamic_quantize_linear, prepare_dynamic_quantize_linear};
     default: return {nullptr, nullptr};
   }
 }
@@ -61,7 +66,11 @@ bool op_requantizes(fb::OpType type) {
     case fb::OpType::RESIZE_NEAREST_NEIGHBOR:
     case fb::OpType::ARG_MAX:
     case fb::OpType::DEQUANTIZE:
-    case fb::OpType::FULLY_CONNECTED_W4: return false;  // float32 in and out
+    case fb::OpType::FULLY_CONNECTED_W4:  // float32 in and out
+    case fb::OpType::DYNAMIC_FULLY_CONNECTED:
+    case fb::OpType::CONV_INTEGER:        // int32 accumulators out
+    case fb::OpType::MATMUL_INTEGER:
+    case fb::OpType::DYNAMIC_QUANTIZE_LINEAR: return false;  // computes its own scale
     default: return true;
   }
 }

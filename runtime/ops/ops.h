@@ -82,4 +82,16 @@ Status prepare_arg_max(const Model&, const OpDesc&, const KernelTable&, std::uni
 Status validate_fully_connected_w4(const Model&, const OpDesc&);
 Status prepare_fully_connected_w4(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
 
+// dynamic_fully_connected_op.cc: float32 in and out, int8 weights, the input quantized per run
+Status validate_dynamic_fully_connected(const Model&, const OpDesc&);
+Status prepare_dynamic_fully_connected(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
+
+// integer_ops.cc: ONNX's integer ops (int32 accumulator outputs, run-time quantization)
+Status validate_conv_integer(const Model&, const OpDesc&);
+Status prepare_conv_integer(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
+Status validate_matmul_integer(const Model&, const OpDesc&);
+Status prepare_matmul_integer(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
+Status validate_dynamic_quantize_linear(const Model&, const OpDesc&);
+Status prepare_dynamic_quantize_linear(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
+
 }  // namespace qrt

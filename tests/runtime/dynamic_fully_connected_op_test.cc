@@ -104,12 +104,13 @@ void require_refused(const Spec& s, const std::string& fragment) {
   REQUIRE(status.message.find(fragment) != std::string::npos);
 }
 
-std::vector<float> run(const Spec& s, const std::vector<float>& input, std::string* kernel = nullptr) {
+std::vector<float> run(const Spec& s, const std::vector<float>& input, std::string* kernel = nullptr,
+                       const std::string& isa = "reference") {
   std::unique_ptr<Model> model;
   const Status loaded = load(s, &model);
   INFO(loaded.message);
   REQUIRE(loaded.ok());
-  Interpreter interpreter(*model, InterpreterOptions());
+  Interpreter interpreter(*model, InterpreterOptions(1, isa));
   const Status prepared = interpreter.prepare();
   INFO(prepared.message);
   REQUIRE(prepared.ok());
@@ -161,6 +162,21 @@ TEST_CASE("dynamic FC op: the interpreter gives the reference kernel's values", 
   s.scales = {0.125f};  // per-tensor weights
   s.zero_points = {0};
   REQUIRE(run(s, x) == direct(s, x));
+}
+
+TEST_CASE("dynamic FC op: the best table's kernel gives the reference kernel's bits", "[dynamic_fc_op]") {
+  const std::vector<float> x = input_values();
+  Spec s;
+  std::string kernel;
+  const std::vector<float> best = run(s, x, &kernel, "");
+  const std::vector<float> expected = direct(s, x);
+  INFO(kernel);
+  REQUIRE(std::memcmp(best.data(), expected.data(), best.size() * sizeof(float)) == 0);
+  s.activation = fb::Activation::RELU6;
+  s.bias = false;
+  const std::vector<float> relu6 = run(s, x, &kernel, "");
+  const std::vector<float> expected_relu6 = direct(s, x);
+  REQUIRE(std::memcmp(relu6.data(), expected_relu6.data(), relu6.size() * sizeof(float)) == 0);
 }
 
 TEST_CASE("dynamic FC op: MACs are output elements times depth", "[dynamic_fc_op]") {

@@ -1090,6 +1090,8 @@ TEST_CASE("single op: the cases cover every op type of the schema", "[single_op]
   for (const OpCase& op : op_cases()) covered.insert(op.name.substr(0, op.name.find(' ')));
   // float32-activation ops with no requantization rule, checked in their own files.
   covered.insert("FULLY_CONNECTED_W4");  // int4_fully_connected_w4_op_test.cc
+  // ONNX's integer ops (int32 out, or run-time quantization): integer_ops_op_test.cc.
+  for (const char* name : {"CONV_INTEGER", "MATMUL_INTEGER", "DYNAMIC_QUANTIZE_LINEAR"}) covered.insert(name);
   for (const fb::OpType type : fb::EnumValuesOpType()) {
     const std::string name = fb::EnumNameOpType(type);
     INFO("op type " << name);
