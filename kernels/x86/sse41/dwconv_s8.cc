@@ -40,22 +40,10 @@ inline __m128i load_widened(const int8_t* p, int n) {
   }
 }
 
-// One channel block of one pixel: pointers to `pairs` * 2 taps, the packed
-// block, `n` <= 8 channels stored. TAIL: n < 8.
+// Requantizes one block's accumulators with the block's epilogue values
+// ([value][2 vectors]) and stores `n` <= 8 channels. TAIL: n < 8.
 template <Mode MODE, bool TAIL>
-inline void dwconv_block(const int8_t* const* taps, size_t c0, int pairs, const uint8_t* block, int8_t* out, int n,
-                         const Epilogue& e) {
-  const __m128i* b = reinterpret_cast<const __m128i*>(block);
-  __m128i lo = _mm_loadu_si128(b);
-  __m128i hi = _mm_loadu_si128(b + 1);
-  const __m128i* w = b + 2;
-  for (int i = 0; i < pairs; ++i, w += 2) {
-    const __m128i x0 = load_widened<TAIL>(taps[2 * i] + c0, n);
-    const __m128i x1 = load_widened<TAIL>(taps[2 * i + 1] + c0, n);
-    lo = _mm_add_epi32(lo, _mm_madd_epi16(_mm_unpacklo_epi16(x0, x1), _mm_loadu_si128(w)));
-    hi = _mm_add_epi32(hi, _mm_madd_epi16(_mm_unpackhi_epi16(x0, x1), _mm_loadu_si128(w + 1)));
-  }
-  const __m128i* epilogue = w;  // [value][2 vectors]
+inline void store_block(__m128i lo, __m128i hi, const __m128i* epilogue, int8_t* out, int n, const Epilogue& e) {
   const __m128i zp = _mm_set1_epi32(e.zero_point);
   __m128i q[2];
   const __m128i acc[2] = {lo, hi};
@@ -91,6 +79,112 @@ inline void dwconv_block(const int8_t* const* taps, size_t c0, int pairs, const 
     std::memcpy(out, tmp, static_cast<size_t>(n));
   } else {
     _mm_storel_epi64(reinterpret_cast<__m128i*>(out), bytes);
+  }
+}
+
+// One channel block of one pixel: pointers to `pairs` * 2 taps, the packed
+// block, `n` <= 8 channels stored. TAIL: n < 8.
+template <Mode MODE, bool TAIL>
+inline void dwconv_block(const int8_t* const* taps, size_t c0, int pairs, const uint8_t* block, int8_t* out, int n,
+                         const Epilogue& e) {
+  const __m128i* b = reinterpret_cast<const __m128i*>(block);
+  __m128i lo = _mm_loadu_si128(b);
+  __m128i hi = _mm_loadu_si128(b + 1);
+  const __m128i* w = b + 2;
+  for (int i = 0; i < pairs; ++i, w += 2) {
+    const __m128i x0 = load_widened<TAIL>(taps[2 * i] + c0, n);
+    const __m128i x1 = load_widened<TAIL>(taps[2 * i + 1] + c0, n);
+    lo = _mm_add_epi32(lo, _mm_madd_epi16(_mm_unpacklo_epi16(x0, x1), _mm_loadu_si128(w)));
+    hi = _mm_add_epi32(hi, _mm_madd_epi16(_mm_unpackhi_epi16(x0, x1), _mm_loadu_si128(w + 1)));
+  }
+  store_block<MODE, TAIL>(lo, hi, w, out, n, e);
+}
+
+// The 3x3 kernel (dilation 1, any stride and padding), row by row as the
+// AVX2 one: for one output row and one channel block, each input pixel is
+// widened once per output row (a sliding window of 3 columns per filter
+// row). Taps pair up as packed: t = 3 ky + kx in (0,1) (2,3) (4,5) (6,7)
+// (8,-), the last pair's second weight zero.
+template <Mode MODE, bool TAIL>
+inline void dwconv3x3_row_block(const DwconvRunParams& p, const int8_t* const rows[3], size_t c0,
+                                const uint8_t* block, __m128i zero_x, int8_t* out, size_t channels, int n,
+                                const Epilogue& e) {
+  const __m128i* b = reinterpret_cast<const __m128i*>(block);
+  const __m128i bias_lo = _mm_loadu_si128(b);
+  const __m128i bias_hi = _mm_loadu_si128(b + 1);
+  const __m128i* w = b + 2;
+  const __m128i* epilogue = w + 10;
+  const int width = p.input_width;
+  auto column = [&](int r, int ix) -> __m128i {
+    if (rows[r] == nullptr || ix < 0 || ix >= width) return zero_x;
+    return load_widened<TAIL>(rows[r] + static_cast<size_t>(ix) * channels + c0, n);
+  };
+  const int stride = p.stride_width;
+  int ix = -p.pad_left;
+  __m128i x[3][3];
+  for (int r = 0; r < 3; ++r) {
+    for (int c = 0; c < 3; ++c) x[r][c] = column(r, ix + c);
+  }
+  for (int ox = 0; ox < p.output_width; ++ox, out += channels) {
+    if (ox > 0) {
+      ix += stride;
+      for (int r = 0; r < 3; ++r) {
+        if (stride == 1) {
+          x[r][0] = x[r][1];
+          x[r][1] = x[r][2];
+        } else if (stride == 2) {
+          x[r][0] = x[r][2];
+          x[r][1] = column(r, ix + 1);
+        } else {
+          x[r][0] = column(r, ix);
+          x[r][1] = column(r, ix + 1);
+        }
+        x[r][2] = column(r, ix + 2);
+      }
+    }
+    __m128i lo = bias_lo, hi = bias_hi;
+    const __m128i first[5] = {x[0][0], x[0][2], x[1][1], x[2][0], x[2][2]};
+    const __m128i second[5] = {x[0][1], x[1][0], x[1][2], x[2][1], x[2][2]};
+#pragma GCC unroll 5
+    for (int i = 0; i < 5; ++i) {
+      const __m128i pair_lo = _mm_unpacklo_epi16(first[i], second[i]);
+      const __m128i pair_hi = _mm_unpackhi_epi16(first[i], second[i]);
+      lo = _mm_add_epi32(lo, _mm_madd_epi16(pair_lo, _mm_loadu_si128(w + 2 * i)));
+      hi = _mm_add_epi32(hi, _mm_madd_epi16(pair_hi, _mm_loadu_si128(w + 2 * i + 1)));
+    }
+    store_block<MODE, TAIL>(lo, hi, epilogue, out, n, e);
+  }
+}
+
+template <Mode MODE>
+void dwconv3x3_rows(const DwconvRunParams& p, const int8_t* input, const void* packed, int8_t* output,
+                    size_t row_begin, size_t row_end) {
+  const size_t channels = static_cast<size_t>(p.channels);
+  const size_t block_bytes = dwconv_block_bytes(kCt, p.rule, 9);
+  const int8_t* zero = dwconv_padding_row(packed, kCt, p.rule, p.channels, 9);
+  // Every byte of the padding row is the input zero point (at least kCt of them).
+  const __m128i zero_x = load_widened<false>(zero, kCt);
+  const Epilogue e{p.output_zero_point, p.output_min, p.output_max};
+  const size_t full_end = channels / kCt * kCt;
+  for (size_t row = row_begin; row < row_end; ++row) {
+    const size_t b = row / static_cast<size_t>(p.output_height);
+    const int oy = static_cast<int>(row % static_cast<size_t>(p.output_height));
+    const int8_t* image = input + b * p.input_height * p.input_width * channels;
+    const int8_t* rows[3];
+    for (int ky = 0; ky < 3; ++ky) {
+      const int iy = oy * p.stride_height - p.pad_top + ky;
+      rows[ky] = iy >= 0 && iy < p.input_height ? image + static_cast<size_t>(iy) * p.input_width * channels : nullptr;
+    }
+    int8_t* out = output + row * p.output_width * channels;
+    const uint8_t* block = static_cast<const uint8_t*>(packed);
+    size_t c0 = 0;
+    for (; c0 < full_end; c0 += kCt, block += block_bytes) {
+      dwconv3x3_row_block<MODE, false>(p, rows, c0, block, zero_x, out + c0, channels, kCt, e);
+    }
+    if (c0 < channels) {
+      dwconv3x3_row_block<MODE, true>(p, rows, c0, block, zero_x, out + c0, channels,
+                                      static_cast<int>(channels - c0), e);
+    }
   }
 }
 
@@ -155,7 +249,13 @@ void dwconv_dispatch(const DwconvRunParams& p, const int8_t* input, const void* 
 
 void qs8_dwconv_3x3_minmax_8c__sse41(const DwconvRunParams& p, const int8_t* input, const void* packed,
                                      int8_t* output, size_t row_begin, size_t row_end) {
-  dwconv_dispatch<3, 3>(p, input, packed, output, row_begin, row_end);
+  if (p.rule == RequantRule::kFp32) {
+    dwconv3x3_rows<Mode::kFp32>(p, input, packed, output, row_begin, row_end);
+  } else if (p.rounding == FixedPointRounding::kSingle) {
+    dwconv3x3_rows<Mode::kFixedPointSingle>(p, input, packed, output, row_begin, row_end);
+  } else {
+    dwconv3x3_rows<Mode::kFixedPointDouble>(p, input, packed, output, row_begin, row_end);
+  }
 }
 
 void qs8_dwconv_minmax_8c__sse41(const DwconvRunParams& p, const int8_t* input, const void* packed, int8_t* output,

@@ -108,8 +108,11 @@ inline SingleRoundingColumns single_rounding_columns(__m128i multiplier, __m128i
   const int32_t n[4] = {_mm_extract_epi32(shifts, 0), _mm_extract_epi32(shifts, 1), _mm_extract_epi32(shifts, 2),
                         _mm_extract_epi32(shifts, 3)};
   for (int j = 0; j < 4; ++j) {
-    bias[j] = (int64_t{1} << (n[j] - 1)) + (int64_t{1} << 62);
-    unbias[j] = int64_t{1} << (62 - n[j]);
+    // Padding columns and channels (past N) hold 0: any count in [1, 62]
+    // serves them, and keeps these shifts defined.
+    const int count = n[j] < 1 ? 1 : n[j] > 62 ? 62 : n[j];
+    bias[j] = (int64_t{1} << (count - 1)) + (int64_t{1} << 62);
+    unbias[j] = int64_t{1} << (62 - count);
   }
   s.bias_even = _mm_set_epi64x(bias[2], bias[0]);
   s.bias_odd = _mm_set_epi64x(bias[3], bias[1]);
