@@ -25,6 +25,14 @@
 #include "qrt/qrt.h"
 
 namespace qrt {
+// The wrapper's classes live in an inline namespace: users still write
+// qrt::Model and qrt::Interpreter, but the symbols differ from the runtime's
+// internal qrt::Model / qrt::Interpreter, whose member functions share names
+// and parameters (description(), prepare(), invoke(), ...). Without it a
+// program linking the static libqrt has two different definitions under one
+// mangled name, and the linker may call the wrong one (seen: qrun --info in a
+// sanitized build called the wrapper's description() on an internal model).
+inline namespace cpp_api {
 
 // A failed qrt call: what() is "<call>: <qrt_last_error() text>".
 class Error : public std::runtime_error {
@@ -339,6 +347,7 @@ class Interpreter {
   qrt_interpreter* handle_ = nullptr;
 };
 
+}  // namespace cpp_api
 }  // namespace qrt
 
 #endif  // QRT_QRT_HPP_
