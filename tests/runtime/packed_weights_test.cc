@@ -82,12 +82,18 @@ std::vector<uint8_t> packing_model(fb::RequantRule rule) {
   return w.serialize();
 }
 
-// The ISAs of this build and CPU with packed kernels (not "reference").
+// The ISAs of this build and CPU whose tables pack all three kernel families
+// of packing_model (GEMM, IGEMM, depthwise), so that ops 0, 1, 2 and 4 all
+// have packed weights.
 std::vector<std::string> packing_isas() {
   std::vector<std::string> isas;
   for (const char* name : {"avx512vnni", "avxvnni", "avx2", "sse41", "i8mm", "neondot", "neon"}) {
     std::string error;
-    if (find_kernel_table(name, &error) != nullptr) isas.push_back(name);
+    const KernelTable* table = find_kernel_table(name, &error);
+    if (table != nullptr && table->gemm.run != nullptr && table->conv.run != nullptr &&
+        table->dwconv.run != nullptr) {
+      isas.push_back(name);
+    }
   }
   return isas;
 }
@@ -168,7 +174,7 @@ size_t packed_blob_offset(const std::vector<uint8_t>& file, uint32_t op) {
 TEST_CASE("packed weights: interpreters of one model share one packing per kernel format", "[packing]") {
   const std::vector<std::string> isas = packing_isas();
   if (isas.empty()) {
-    WARN("skipped: this build and CPU have no packed kernels");
+    WARN("skipped: this build and CPU have no ISA with packed GEMM, IGEMM and depthwise kernels");
     return;
   }
   ModelHandle m(packing_model(fb::RequantRule::FP32));
@@ -218,7 +224,7 @@ TEST_CASE("packed weights: a packed file gives the plain file's bytes on every I
           "[packing]") {
   const std::vector<std::string> isas = packing_isas();
   if (isas.empty()) {
-    WARN("skipped: this build and CPU have no packed kernels");
+    WARN("skipped: this build and CPU have no ISA with packed GEMM, IGEMM and depthwise kernels");
     return;
   }
   for (fb::RequantRule rule : {fb::RequantRule::FP32, fb::RequantRule::FIXEDPOINT}) {
@@ -271,7 +277,7 @@ TEST_CASE("packed weights: a packed file gives the plain file's bytes on every I
 TEST_CASE("packed weights: a caller buffer that is not 64-byte aligned gets an aligned copy", "[packing]") {
   const std::vector<std::string> isas = packing_isas();
   if (isas.empty()) {
-    WARN("skipped: this build and CPU have no packed kernels");
+    WARN("skipped: this build and CPU have no ISA with packed GEMM, IGEMM and depthwise kernels");
     return;
   }
   std::vector<uint8_t> packed;
@@ -299,7 +305,7 @@ TEST_CASE("packed weights: a caller buffer that is not 64-byte aligned gets an a
 TEST_CASE("packed weights: damaged packings fail prepare with a message, other ISAs still run", "[packing]") {
   const std::vector<std::string> isas = packing_isas();
   if (isas.empty()) {
-    WARN("skipped: this build and CPU have no packed kernels");
+    WARN("skipped: this build and CPU have no ISA with packed GEMM, IGEMM and depthwise kernels");
     return;
   }
   const std::vector<uint8_t> plain = packing_model(fb::RequantRule::FIXEDPOINT);
