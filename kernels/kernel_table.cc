@@ -20,8 +20,12 @@
 #include "kernels/x86/binary_s8.h"
 #include "kernels/x86/dwconv_s8.h"
 #endif
+#ifdef QRT_HAVE_FMA3_KERNELS
+#include "kernels/x86/float_f32.h"
+#endif
 #if defined(QRT_HAVE_ARM_NEON_KERNELS) || defined(QRT_HAVE_ARM_NEONDOT_KERNELS) || defined(QRT_HAVE_ARM_I8MM_KERNELS)
 #include "kernels/arm/dwconv_s8.h"
+#include "kernels/arm/float_f32.h"
 #include "kernels/arm/fully_connected_f32w4.h"
 #include "kernels/arm/gemm_s8.h"
 #include "kernels/arm/isa_detection.h"
@@ -72,10 +76,25 @@ struct Isa {
   void (*fill)(KernelTable* table);
 };
 
+#ifdef QRT_HAVE_FMA3_KERNELS
+// The float32 path's kernels, in every table from AVX2 up; checked here
+// because a CPU could report AVX2 without FMA3 (none is known to).
+void fill_f32_fma3(KernelTable* t) {
+  if (!cpuinfo_has_x86_avx() || !cpuinfo_has_x86_fma3()) return;
+  t->gemm_f32 = {"f32_gemm_minmax_4x16__fma3", x86::kF32GemmMrFma3, x86::kF32GemmNrFma3,
+                 x86::f32_gemm_minmax_4x16__fma3};
+  t->dwconv_f32 = {"f32_dwconv_minmax_8c__fma3", x86::f32_dwconv_minmax_8c__fma3};
+  t->vbinary_f32 = {"f32_vbinary_minmax__avx", x86::f32_vbinary_minmax__avx};
+  t->vunary_f32 = {"f32_vunary__avx", x86::f32_vunary__avx};
+}
+#endif
 #ifdef QRT_HAVE_AVX2_KERNELS
 // The memory-bound AVX2 kernels, also used by the AVX-512 tables (every
 // AVX-512 CPU has AVX2; 512-bit versions would gain little on them).
 void fill_avx2_elementwise(KernelTable* t) {
+#ifdef QRT_HAVE_FMA3_KERNELS
+  fill_f32_fma3(t);
+#endif
   t->lut = {"lut_s8__avx2", x86::lut_s8__avx2};
   t->quantize = {"quantize_f32_s8__avx2", x86::quantize_f32_s8__avx2};
   t->dequantize = {"dequantize_s8_f32__avx2", x86::dequantize_s8_f32__avx2};
@@ -155,6 +174,11 @@ void fill_sse41(KernelTable* t) {
 // NEON slots; the dotprod and i8mm tables start from them (SDOT and SMMLA
 // speed up the GEMM only).
 void fill_neon(KernelTable* t) {
+  t->gemm_f32 = {"f32_gemm_minmax_4x8__neon", arm::kF32GemmMrNeon, arm::kF32GemmNrNeon,
+                 arm::f32_gemm_minmax_4x8__neon};
+  t->dwconv_f32 = {"f32_dwconv_minmax_4c__neon", arm::f32_dwconv_minmax_4c__neon};
+  t->vbinary_f32 = {"f32_vbinary_minmax__neon", arm::f32_vbinary_minmax__neon};
+  t->vunary_f32 = {"f32_vunary__neon", arm::f32_vunary__neon};
   t->gemm = {arm::kQs8GemmNeonName, arm::kQs8GemmNeon, gemm_pack, arm::qs8_gemm_minmax__neon_mlal_lane};
   t->dwconv = {"qs8_dwconv_minmax_16c__neon", arm::qs8_dwconv_minmax_16c__neon, "qs8_dwconv_3x3_minmax_16c__neon",
                arm::qs8_dwconv_3x3_minmax_16c__neon, arm::kQs8DwconvChannelTileNeon};

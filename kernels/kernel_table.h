@@ -11,6 +11,8 @@
 #include "kernels/conv_s8.h"
 #include "kernels/dynamic_fully_connected_f32s8.h"
 #include "kernels/dwconv_s8.h"
+#include "kernels/float_kernels.h"
+#include "kernels/gemm_f32.h"
 #include "kernels/gemm_s8.h"
 
 #include "kernels/reference/arg_max_s8.h"
@@ -149,6 +151,13 @@ struct KernelTable {
   Kernel<void(const reference::BatchMatMulParams&, const int8_t*, const int8_t*, int8_t*)> batch_matmul;
   Kernel<void(const reference::LayerNormParams&, const int8_t*, int8_t*)> layer_norm;
   Kernel<int64_t(const reference::GatherParams&, const uint8_t*, const int32_t*, uint8_t*)> gather;
+  // The float32 path (runtime/ops/float_*.cc); run == nullptr: the float32
+  // reference kernels. These keep to the float32 tolerance, not bit-exactness
+  // (kernels/README.md).
+  GemmF32Kernel gemm_f32;  // FULLY_CONNECTED, CONV_2D (ungrouped; 1x1 as a GEMM, others indirect)
+  Kernel<DwconvF32Fn> dwconv_f32;     // DEPTHWISE_CONV_2D, depth multiplier 1
+  Kernel<VBinaryF32Fn> vbinary_f32;   // ADD / SUB / MUL: same shape, a repeated row or a scalar
+  Kernel<VUnaryF32Fn> vunary_f32;     // unary_f32_has_vector_form ops
 };
 
 // The best table for this CPU (QRT_ISA is not consulted). Thread-safe;

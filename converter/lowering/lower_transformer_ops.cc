@@ -1,7 +1,9 @@
 // The transformer ops: MatMul of two activations -> BATCH_MATMUL,
 // LayerNormalization -> LAYER_NORM (float32 gamma and beta), Gather ->
 // GATHER (int32 indices), Erf -> ERF. Attention tensors stay in ONNX order
-// (they are not images), so every operand is read with as_onnx.
+// (they are not images), so every operand is read with as_onnx. Each also
+// lowers as a float32 node (--keep-float, --auto-mixed): the runtime has
+// float32 kernels for all four.
 #include <cstring>
 
 #include "converter/lowering/lowering_context.h"
@@ -26,7 +28,6 @@ std::vector<float> float_values(Context& c, const IrNode& n, size_t input, const
 }
 
 void emit_batch_matmul(Context& c, const IrNode& n) {
-  if (is_float_node(c.graph(), n)) fail(n, "a MatMul of two activations has no float32 kernel; keep it int8");
   const std::vector<int64_t> a = c.shape(n.inputs.at(0));
   const std::vector<int64_t> b = c.shape(n.inputs.at(1));
   if (a.size() < 2 || b.size() < 2) fail(n, "both inputs need rank >= 2");
@@ -62,7 +63,6 @@ void emit_matmul(Context& c, const IrNode& n) {
 }
 
 void emit_layer_norm(Context& c, const IrNode& n) {
-  if (is_float_node(c.graph(), n)) fail(n, "LayerNormalization has no float32 kernel; keep it int8");
   const std::string& x = n.inputs.at(0);
   const std::vector<int64_t> shape = c.shape(x);
   if (shape.empty()) fail(n, "input must have rank >= 1");

@@ -18,6 +18,7 @@ float unary_f32_value(const UnaryF32Params& p, float x) {
       const double k = std::sqrt(2.0 / 3.14159265358979323846);
       return static_cast<float>(0.5 * d * (1.0 + std::tanh(k * (d + 0.044715 * d * d * d))));
     }
+    case UnaryOpF32::kErf: return static_cast<float>(std::erf(d));
   }
   return x;
 }

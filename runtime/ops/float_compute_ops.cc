@@ -1,11 +1,18 @@
 // CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED on float32 tensors: float32
 // input and output activations, float32 or float16 constant weights (same
 // layouts as int8: OHWI, [1,KH,KW,C*M], [N,K]; float16 is widened once at
-// prepare) and an optional float32 (or float16) bias.
+// prepare) and an optional float32 (or float16) bias. With a float32 GEMM
+// in the table, FULLY_CONNECTED and ungrouped CONV_2D pack their weights
+// once and run it (1x1 / stride 1 / unpadded convolutions as a plain GEMM,
+// the others as an indirect GEMM over a per-pixel tap table); depthwise
+// convolutions with multiplier 1 run the table's depthwise kernel.
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <vector>
 
+#include "kernels/gemm_f32.h"
+#include "kernels/kernel_table.h"
 #include "kernels/reference/conv2d_f32.h"
 #include "kernels/reference/depthwise_conv2d_f32.h"
 #include "kernels/reference/float16.h"
@@ -93,9 +100,41 @@ WindowOptions dilated_window(const Options& o) {
   return w;
 }
 
+// Weights [n][k] (and bias) packed once for a float32 GEMM kernel.
+std::shared_ptr<std::vector<float>> pack_gemm_f32(const GemmF32Kernel& kernel, int n, int k, const float* weights,
+                                                  const float* bias) {
+  auto packed = std::make_shared<std::vector<float>>(gemm_f32_packed_size(kernel.nr, n, k));
+  gemm_f32_pack(kernel.nr, n, k, weights, bias, packed->data());
+  return packed;
+}
+
+// The most tap offsets (8 bytes each) an indirect GEMM convolution builds
+// at prepare; a larger one (a file may declare any output size) runs the
+// reference kernel, which needs no table.
+constexpr size_t kMaxIgemmF32Offsets = size_t{1} << 24;
+
+// What the indirect GEMM of one convolution reads: per output pixel and tap
+// the input offset (or -1 in the padding), a row of zeros, pointer scratch.
+struct IgemmF32Setup {
+  std::vector<int64_t> offsets;
+  std::vector<float> zero;
+  std::vector<const float*> pointers;
+};
+
+std::shared_ptr<IgemmF32Setup> make_igemm_f32_setup(const reference::Conv2DF32Params& p, int mr) {
+  auto s = std::make_shared<IgemmF32Setup>();
+  const size_t taps = static_cast<size_t>(p.kernel_height) * p.kernel_width;
+  s->offsets.resize(static_cast<size_t>(p.batch) * p.output_height * p.output_width * taps);
+  igemm_f32_build_offsets(p, s->offsets.data());
+  s->zero.assign(static_cast<size_t>(p.input_channels), 0.0f);
+  s->pointers.resize(static_cast<size_t>(mr) * taps);
+  return s;
+}
+
 }  // namespace
 
-Status build_conv2d_f32(const Model& model, const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
+Status build_conv2d_f32(const Model& model, const OpDesc& op, const KernelTable* kernels,
+                        std::unique_ptr<PreparedOp>* prepared) {
   const fb::Conv2DOptions* o = op.op->options_as_Conv2DOptions();
   QRT_RETURN_IF_ERROR(check_options(o, "Conv2DOptions"));
   FloatConvTensors t;
@@ -135,13 +174,48 @@ Status build_conv2d_f32(const Model& model, const OpDesc& op, std::unique_ptr<Pr
   const FloatConstant weights = float_values(t.weights, prepared != nullptr),
                       bias = float_values(t.bias, prepared != nullptr);
   const int32_t in = op.inputs[0], out = op.outputs[0];
+  if (prepared == nullptr) return ok_status();
+  if (kernels != nullptr && kernels->gemm_f32.run != nullptr && groups == 1) {
+    const GemmF32Kernel kernel = kernels->gemm_f32;
+    const int k = p.kernel_height * p.kernel_width * in_c;
+    const std::shared_ptr<std::vector<float>> packed = pack_gemm_f32(kernel, out_c, k, weights.data, bias.data);
+    const size_t pixels = static_cast<size_t>(p.batch) * p.output_height * p.output_width;
+    const bool plain_gemm = p.kernel_height == 1 && p.kernel_width == 1 && p.stride_height == 1 &&
+                            p.stride_width == 1 && p.pad_top == 0 && p.pad_left == 0 &&
+                            p.output_height == p.input_height && p.output_width == p.input_width;
+    if (plain_gemm) {
+      set_prepared(prepared, std::make_unique<FloatParallelKernelOp>(kernel.name, [=](uint8_t* const* d,
+                                                                                      pthreadpool_t threadpool) {
+        gemm_f32_run(kernel, pixels, out_c, in_c, float_data(d, in), static_cast<size_t>(in_c), packed->data(),
+                     float_output(d, out), static_cast<size_t>(out_c), p.clamp, threadpool);
+      }));
+      return ok_status();
+    }
+    const size_t taps = static_cast<size_t>(p.kernel_height) * p.kernel_width;
+    if (pixels * taps <= kMaxIgemmF32Offsets) {
+      const std::shared_ptr<IgemmF32Setup> setup = make_igemm_f32_setup(p, kernel.mr);
+      const size_t slot = static_cast<size_t>(kernel.mr) * taps;
+      set_prepared(prepared, std::make_unique<FloatParallelKernelOp>(
+                                 kernel.name,
+                                 [=](uint8_t* const* d, pthreadpool_t threadpool) {
+                                   igemm_f32_run(kernel, pixels, out_c, static_cast<size_t>(in_c), taps,
+                                                 setup->offsets.data(), float_data(d, in), setup->zero.data(),
+                                                 packed->data(), float_output(d, out), static_cast<size_t>(out_c),
+                                                 p.clamp, setup->pointers.data(), setup->pointers.size() / slot,
+                                                 threadpool);
+                                 },
+                                 [=](size_t threads) { setup->pointers.resize(std::max<size_t>(threads, 1) * slot); }));
+      return ok_status();
+    }
+  }
   set_prepared(prepared, std::make_unique<FloatKernelOp>("conv2d_f32_reference", [=](uint8_t* const* d) {
     reference::conv2d_f32(p, float_data(d, in), weights.data, bias.data, float_output(d, out));
   }));
   return ok_status();
 }
 
-Status build_depthwise_conv2d_f32(const Model& model, const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
+Status build_depthwise_conv2d_f32(const Model& model, const OpDesc& op, const KernelTable* kernels,
+                                  std::unique_ptr<PreparedOp>* prepared) {
   const fb::DepthwiseConv2DOptions* o = op.op->options_as_DepthwiseConv2DOptions();
   QRT_RETURN_IF_ERROR(check_options(o, "DepthwiseConv2DOptions"));
   FloatConvTensors t;
@@ -180,13 +254,21 @@ Status build_depthwise_conv2d_f32(const Model& model, const OpDesc& op, std::uni
   const FloatConstant weights = float_values(t.weights, prepared != nullptr),
                       bias = float_values(t.bias, prepared != nullptr);
   const int32_t in = op.inputs[0], out = op.outputs[0];
+  if (kernels != nullptr && kernels->dwconv_f32.run != nullptr && multiplier == 1) {
+    const Kernel<DwconvF32Fn> kernel = kernels->dwconv_f32;
+    set_prepared(prepared, std::make_unique<FloatKernelOp>(kernel.name, [=](uint8_t* const* d) {
+      kernel.run(p, float_data(d, in), weights.data, bias.data, float_output(d, out));
+    }));
+    return ok_status();
+  }
   set_prepared(prepared, std::make_unique<FloatKernelOp>("depthwise_conv2d_f32_reference", [=](uint8_t* const* d) {
     reference::depthwise_conv2d_f32(p, float_data(d, in), weights.data, bias.data, float_output(d, out));
   }));
   return ok_status();
 }
 
-Status build_fully_connected_f32(const Model& model, const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
+Status build_fully_connected_f32(const Model& model, const OpDesc& op, const KernelTable* kernels,
+                                 std::unique_ptr<PreparedOp>* prepared) {
   const fb::FullyConnectedOptions* o = op.op->options_as_FullyConnectedOptions();
   QRT_RETURN_IF_ERROR(check_options(o, "FullyConnectedOptions"));
   FloatConvTensors t;
@@ -212,6 +294,16 @@ Status build_fully_connected_f32(const Model& model, const OpDesc& op, std::uniq
   const FloatConstant weights = float_values(t.weights, prepared != nullptr),
                       bias = float_values(t.bias, prepared != nullptr);
   const int32_t in = op.inputs[0], out = op.outputs[0];
+  if (prepared != nullptr && kernels != nullptr && kernels->gemm_f32.run != nullptr) {
+    const GemmF32Kernel kernel = kernels->gemm_f32;
+    const std::shared_ptr<std::vector<float>> packed = pack_gemm_f32(kernel, out_c, depth, weights.data, bias.data);
+    set_prepared(prepared, std::make_unique<FloatParallelKernelOp>(kernel.name, [=](uint8_t* const* d,
+                                                                                    pthreadpool_t threadpool) {
+      gemm_f32_run(kernel, batch, out_c, depth, float_data(d, in), static_cast<size_t>(depth), packed->data(),
+                   float_output(d, out), static_cast<size_t>(out_c), p.clamp, threadpool);
+    }));
+    return ok_status();
+  }
   set_prepared(prepared, std::make_unique<FloatKernelOp>("fully_connected_f32_reference", [=](uint8_t* const* d) {
     reference::fully_connected_f32(p, float_data(d, in), weights.data, bias.data, float_output(d, out));
   }));

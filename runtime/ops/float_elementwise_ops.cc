@@ -1,6 +1,12 @@
 // ADD / SUB / MUL, the unary ops, SOFTMAX, MEAN and the pools on float32.
+// ADD / SUB / MUL run the table's vector kernel when the broadcast is one it
+// covers (same shapes, a scalar, or one operand a repeated trailing block
+// such as a per-channel bias); RELU, RELU6, LEAKY_RELU and HARD_SWISH run the
+// table's unary kernel. Everything else runs the float32 reference.
+#include <algorithm>
 #include <cmath>
 
+#include "kernels/kernel_table.h"
 #include "kernels/reference/binary_elementwise_f32.h"
 #include "kernels/reference/mean_f32.h"
 #include "kernels/reference/pool2d_f32.h"
@@ -20,9 +26,57 @@ Status check_same_shape_unary(const Model& model, const OpDesc& op) {
   return check_shape(op_output(model, op, 0), op_input(model, op, 0)->shape, "output");
 }
 
+// Whether `inner`, without its leading 1s, is the trailing block of `outer`
+// (so `outer` is that block repeated outer.size / inner.size times).
+bool is_trailing_block(const std::vector<int32_t>& inner, const std::vector<int32_t>& outer) {
+  size_t first = 0;
+  while (first < inner.size() && inner[first] == 1) ++first;
+  const size_t rank = inner.size() - first;
+  if (rank > outer.size()) return false;
+  return std::equal(inner.begin() + static_cast<std::ptrdiff_t>(first), inner.end(),
+                    outer.end() - static_cast<std::ptrdiff_t>(rank));
+}
+
+// How a vector binary kernel covers the op: `rows` calls over `count`
+// elements each, the second operand repeated per row (or a scalar).
+struct VBinaryPlan {
+  bool covered = false;
+  bool swap = false;  // the first input is the repeated one (ADD / MUL only)
+  size_t rows = 1;
+  VBinaryF32Params params;
+};
+
+VBinaryPlan plan_vbinary(const TensorDesc& a, const TensorDesc& b, const TensorDesc& y, reference::BinaryOpF32 op) {
+  VBinaryPlan plan;
+  const bool commutative = op != reference::BinaryOpF32::kSub;
+  for (const bool swap : {false, true}) {
+    if (swap && !commutative) break;
+    const TensorDesc& full = swap ? b : a;
+    const TensorDesc& other = swap ? a : b;
+    if (full.shape != y.shape || full.element_count != y.element_count || y.element_count == 0) continue;
+    plan.swap = swap;
+    plan.params.op = op;
+    if (other.element_count == 1) {
+      plan.covered = true;
+      plan.params.scalar_b = true;
+      plan.params.count = y.element_count;
+      return plan;
+    }
+    if (is_trailing_block(other.shape, full.shape)) {
+      plan.covered = true;
+      plan.params.count = other.element_count;
+      plan.rows = y.element_count / other.element_count;
+      return plan;
+    }
+  }
+  plan.covered = false;
+  return plan;
+}
+
 }  // namespace
 
-Status build_binary_f32(const Model& model, const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
+Status build_binary_f32(const Model& model, const OpDesc& op, const KernelTable* kernels,
+                        std::unique_ptr<PreparedOp>* prepared) {
   QRT_RETURN_IF_ERROR(check_counts(op, 2, 2, 1));
   const TensorDesc* a = op_input(model, op, 0);
   const TensorDesc* b = op_input(model, op, 1);
@@ -47,13 +101,29 @@ Status build_binary_f32(const Model& model, const OpDesc& op, std::unique_ptr<Pr
                                       : reference::BinaryOpF32::kMul;
   p.clamp = reference::activation_range_f32(static_cast<FusedActivation>(activation));
   const int32_t in1 = op.inputs[0], in2 = op.inputs[1], out = op.outputs[0];
+  VBinaryPlan plan = plan_vbinary(*a, *b, y, p.op);
+  if (kernels != nullptr && kernels->vbinary_f32.run != nullptr && plan.covered) {
+    plan.params.clamp = p.clamp;
+    const Kernel<VBinaryF32Fn> kernel = kernels->vbinary_f32;
+    const int32_t full = plan.swap ? in2 : in1, repeated = plan.swap ? in1 : in2;
+    set_prepared(prepared, std::make_unique<FloatKernelOp>(kernel.name, [=](uint8_t* const* d) {
+      const float* x = float_data(d, full);
+      const float* r = float_data(d, repeated);
+      float* z = float_output(d, out);
+      for (size_t row = 0; row < plan.rows; ++row) {
+        kernel.run(plan.params, x + row * plan.params.count, r, z + row * plan.params.count);
+      }
+    }));
+    return ok_status();
+  }
   set_prepared(prepared, std::make_unique<FloatKernelOp>("binary_elementwise_f32_reference", [=](uint8_t* const* d) {
     reference::binary_elementwise_f32(p, float_data(d, in1), float_data(d, in2), float_output(d, out));
   }));
   return ok_status();
 }
 
-Status build_unary_f32(const Model& model, const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
+Status build_unary_f32(const Model& model, const OpDesc& op, const KernelTable* kernels,
+                       std::unique_ptr<PreparedOp>* prepared) {
   QRT_RETURN_IF_ERROR(check_same_shape_unary(model, op));
   reference::UnaryF32Params p;
   switch (op.type) {
@@ -74,10 +144,18 @@ Status build_unary_f32(const Model& model, const OpDesc& op, std::unique_ptr<Pre
       p.op = o && o->approximate() ? reference::UnaryOpF32::kGeluTanh : reference::UnaryOpF32::kGelu;
       break;
     }
+    case fb::OpType::ERF: p.op = reference::UnaryOpF32::kErf; break;
     default: return error(QRT_UNSUPPORTED, "not a unary op");
   }
   const size_t count = op_output(model, op, 0).element_count;
   const int32_t in = op.inputs[0], out = op.outputs[0];
+  if (kernels != nullptr && kernels->vunary_f32.run != nullptr && unary_f32_has_vector_form(p.op)) {
+    const Kernel<VUnaryF32Fn> kernel = kernels->vunary_f32;
+    set_prepared(prepared, std::make_unique<FloatKernelOp>(kernel.name, [=](uint8_t* const* d) {
+      kernel.run(p, float_data(d, in), float_output(d, out), count);
+    }));
+    return ok_status();
+  }
   set_prepared(prepared, std::make_unique<FloatKernelOp>("unary_f32_reference", [=](uint8_t* const* d) {
     reference::unary_f32(p, float_data(d, in), float_output(d, out), count);
   }));

@@ -3,7 +3,8 @@
 namespace qrt {
 namespace {
 
-FloatBuildFn find_float_build(fb::OpType type) {
+// Ops with ISA kernels in the table.
+FloatKernelBuildFn find_float_kernel_build(fb::OpType type) {
   switch (type) {
     case fb::OpType::CONV_2D: return build_conv2d_f32;
     case fb::OpType::DEPTHWISE_CONV_2D: return build_depthwise_conv2d_f32;
@@ -17,8 +18,17 @@ FloatBuildFn find_float_build(fb::OpType type) {
     case fb::OpType::LEAKY_RELU:
     case fb::OpType::RELU:
     case fb::OpType::RELU6:
-    case fb::OpType::GELU: return build_unary_f32;
+    case fb::OpType::GELU:
+    case fb::OpType::ERF: return build_unary_f32;
+    default: return nullptr;
+  }
+}
+
+FloatBuildFn find_float_build(fb::OpType type) {
+  switch (type) {
     case fb::OpType::SOFTMAX: return build_softmax_f32;
+    case fb::OpType::BATCH_MATMUL: return build_batch_matmul_f32;
+    case fb::OpType::LAYER_NORM: return build_layer_norm_f32;
     case fb::OpType::MEAN: return build_mean_f32;
     case fb::OpType::AVERAGE_POOL_2D:
     case fb::OpType::MAX_POOL_2D: return build_pool2d_f32;
@@ -54,9 +64,16 @@ bool is_float_op(const Model& model, const OpDesc& op) {
   return !op.outputs.empty() && op_output(model, op, 0).dtype == DType::kFloat32;
 }
 
-Status validate_float_op(const Model& model, const OpDesc& op) { return prepare_float_op(model, op, nullptr); }
+Status validate_float_op(const Model& model, const OpDesc& op) {
+  if (const FloatKernelBuildFn build = find_float_kernel_build(op.type)) return build(model, op, nullptr, nullptr);
+  const FloatBuildFn build = find_float_build(op.type);
+  if (build == nullptr) return error(QRT_UNSUPPORTED, "no float32 kernel for this op (int8 only)");
+  return build(model, op, nullptr);
+}
 
-Status prepare_float_op(const Model& model, const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
+Status prepare_float_op(const Model& model, const OpDesc& op, const KernelTable& kernels,
+                        std::unique_ptr<PreparedOp>* prepared) {
+  if (const FloatKernelBuildFn build = find_float_kernel_build(op.type)) return build(model, op, &kernels, prepared);
   const FloatBuildFn build = find_float_build(op.type);
   if (build == nullptr) return error(QRT_UNSUPPORTED, "no float32 kernel for this op (int8 only)");
   return build(model, op, prepared);

@@ -90,7 +90,7 @@ Status validate_op(const Model& model, const OpDesc& op) {
 
 Status prepare_op(const Model& model, const OpDesc& op, const KernelTable& kernels,
                   std::unique_ptr<PreparedOp>* prepared) {
-  if (is_float_op(model, op)) return prepare_float_op(model, op, prepared);
+  if (is_float_op(model, op)) return prepare_float_op(model, op, kernels, prepared);
   return find_entry(op.type).prepare(model, op, kernels, prepared);
 }
 

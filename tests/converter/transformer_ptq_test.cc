@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <set>
+#include <string>
 
 #include "converter/calibration/onnx_static_ptq.h"
 #include "converter/ir/float_executor.h"
@@ -74,8 +76,11 @@ double cosine(const std::vector<float>& a, const std::vector<float>& b) {
   return ab / std::sqrt(aa * bb);
 }
 
-std::vector<uint8_t> convert(const char* file, ImportSummary* summary, bool random_calibration = false) {
+std::vector<uint8_t> convert(const char* file, ImportSummary* summary, bool random_calibration = false,
+                             const std::set<std::string>& keep_float = {}, bool allow_float_fallback = false) {
   PtqOptions ptq;
+  ptq.quantize.keep_float = keep_float;
+  ptq.quantize.allow_float_fallback = allow_float_fallback;
   if (random_calibration) ptq.random_calibration = true;
   else ptq.calibration_paths = {(fixture_dir() / "calibration.npy").string()};
   const std::vector<uint8_t> onnx = model_bytes(file);
@@ -181,6 +186,45 @@ TEST_CASE("transformer: an out-of-range token id fails invoke instead of reading
   CHECK(std::string(qrt_last_error()).find("index 50 at position 5") != std::string::npos);
   qrt_interpreter_destroy(interpreter);
   qrt_model_destroy(model);
+}
+
+TEST_CASE("transformer: LayerNorms kept in float32 run and are at least as accurate as int8", "[transformer]") {
+  const tools::NpyArray ids = npy("heldout_ids.npy");
+  const std::vector<float> reference = float_logits(ids);
+  ImportSummary int8_summary, mixed_summary;
+  const double int8_cos = cosine(int8_logits(convert("model.onnx", &int8_summary), ids), reference);
+  const std::set<std::string> layer_norms = {"/ln/LayerNormalization", "/layers.0/ln1/LayerNormalization",
+                                             "/layers.0/ln2/LayerNormalization", "/layers.1/ln1/LayerNormalization",
+                                             "/layers.1/ln2/LayerNormalization"};
+  // --allow-float-fallback too: it must not refuse the transformer ops either.
+  const std::vector<uint8_t> mixed = convert("model.onnx", &mixed_summary, false, layer_norms, true);
+  CHECK(mixed_summary.op_counts["LAYER_NORM"] == 5);
+  // Each float32 LayerNorm sits between int8 ops: a DEQUANTIZE before it and
+  // a QUANTIZE after it (plus the DEQUANTIZE at the logits).
+  CHECK(mixed_summary.op_counts["DEQUANTIZE"] >= 5);
+  CHECK(mixed_summary.op_counts["QUANTIZE"] >= 5);
+  const double mixed_cos = cosine(int8_logits(mixed, ids), reference);
+  WARN("transformer fixture vs float: int8 cosine " << int8_cos << ", LayerNorms in float32 " << mixed_cos);
+  CHECK(mixed_cos >= int8_cos);
+}
+
+TEST_CASE("transformer: every node kept in float32 (Gather, MatMul of activations, LayerNorm, GELU) gives the "
+          "float model's logits",
+          "[transformer]") {
+  ImportSummary summary;
+  const std::vector<uint8_t> qfb = convert("model.onnx", &summary, false, {kKeepAllFloat});
+  CHECK(summary.op_counts["BATCH_MATMUL"] == 4);
+  CHECK(summary.op_counts["LAYER_NORM"] == 5);
+  CHECK(summary.op_counts["GATHER"] == 1);
+  CHECK_FALSE(summary.op_counts.count("QUANTIZE"));
+  const tools::NpyArray ids = npy("heldout_ids.npy");
+  const std::vector<float> reference = float_logits(ids);
+  const std::vector<float> got = int8_logits(qfb, ids);
+  REQUIRE(got.size() == reference.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    INFO("logit " << i);
+    CHECK(std::fabs(got[i] - reference[i]) <= 1e-4f + 1e-4f * std::fabs(reference[i]));
+  }
 }
 
 }  // namespace

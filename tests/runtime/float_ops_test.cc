@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 
 #include "converter/qfb_writer.h"
+#include "kernels/kernel_table.h"
 #include "kernels/reference/binary_elementwise_f32.h"
 #include "kernels/reference/conv2d_f32.h"
 #include "kernels/reference/data_movement_x32.h"
@@ -133,7 +134,8 @@ TEST_CASE("float32 ops: a float CNN gives the float32 reference kernels' values"
   w.add_output(y, kF32);
 
   const auto model = load_ok(w);
-  Interpreter interpreter(*model, InterpreterOptions{1});
+  // The reference table: exactly the reference kernels' values.
+  Interpreter interpreter(*model, InterpreterOptions{1, "reference"});
   const std::vector<float> got = run_float(interpreter, input_values);
   CHECK(interpreter.prepared_op(0).kernel_name() == "conv2d_f32_reference");
   CHECK(interpreter.prepared_op(1).kernel_name() == "depthwise_conv2d_f32_reference");
@@ -171,6 +173,27 @@ TEST_CASE("float32 ops: a float CNN gives the float32 reference kernels' values"
   fully_connected_f32(fp, t6.data(), fc_w.data(), fc_b.data(), t7.data());
   softmax_f32(SoftmaxF32Params{1, 5, 1.0f}, t7.data(), want.data());
   REQUIRE(got == want);
+
+  // The best table (vectorised float32 kernels where the CPU has them: FMA
+  // changes roundings, kernels/README.md "float32 tolerance"): the same
+  // probabilities within a few float32 roundings of these small sums.
+  // Two threads: the GEMM tiles split over them.
+  Interpreter best(*model, InterpreterOptions{2});
+  const std::vector<float> fast = run_float(best, input_values);
+  std::string error;
+  const KernelTable* table = find_kernel_table(nullptr, &error);
+  REQUIRE(table != nullptr);
+  if (table->gemm_f32.run != nullptr) {
+    CHECK(best.prepared_op(0).kernel_name() == table->gemm_f32.name);  // 3x3 stride-2 conv: indirect GEMM
+    CHECK(best.prepared_op(6).kernel_name() == table->gemm_f32.name);
+    CHECK(best.prepared_op(4).kernel_name() == table->vbinary_f32.name);  // + a per-channel row
+  }
+  CHECK(best.prepared_op(1).kernel_name() == "depthwise_conv2d_f32_reference");  // depth multiplier 2
+  REQUIRE(fast.size() == want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    INFO("output " << i << " (" << best.prepared_op(0).kernel_name() << ")");
+    CHECK(std::fabs(fast[i] - want[i]) <= 1e-5f);
+  }
 }
 
 TEST_CASE("float32 ops: int8 and float32 ops meet at QUANTIZE and DEQUANTIZE", "[float_ops]") {
@@ -356,3 +379,45 @@ TEST_CASE("float32 ops: float16 weights are widened at prepare and give the floa
 }
 
 }  // namespace
+
+TEST_CASE("float32 ops: the best table's depthwise, MUL by a scalar and HARD_SWISH agree with the reference table",
+          "[float_ops]") {
+  QfbWriter w;
+  const auto input_values = random_floats(6 * 5 * 11, 41, -3, 3);
+  const auto dw_w = random_floats(3 * 3 * 11, 42), dw_b = random_floats(11, 43);
+  const int x = w.add_tensor("x", kF32, {1, 6, 5, 11});
+  const int dw = w.add_tensor("dw", kF32, {1, 6, 5, 11});
+  fb::DepthwiseConv2DOptionsT dwo;
+  dwo.padding = fb::Padding::SAME;
+  dwo.depth_multiplier = 1;
+  dwo.activation = fb::Activation::RELU6;
+  w.add_op(fb::OpType::DEPTHWISE_CONV_2D,
+           {x, float_constant(w, "dww", {1, 3, 3, 11}, dw_w), float_constant(w, "dwb", {11}, dw_b)}, {dw},
+           options_of(dwo), fb::RequantRule::FP32, "dw");
+  const int scaled = w.add_tensor("scaled", kF32, {1, 6, 5, 11});
+  w.add_op(fb::OpType::MUL, {float_constant(w, "half", {1}, {0.5f}), dw}, {scaled},
+           options_of(fb::BinaryOptionsT{}), fb::RequantRule::FP32, "mul");
+  const int y = w.add_tensor("y", kF32, {1, 6, 5, 11});
+  w.add_op(fb::OpType::HARD_SWISH, {scaled}, {y}, {}, fb::RequantRule::FP32, "hswish");
+  w.add_input(x, kF32);
+  w.add_output(y, kF32);
+  const auto model = load_ok(w);
+  Interpreter reference(*model, InterpreterOptions{1, "reference"});
+  const std::vector<float> want = run_float(reference, input_values);
+  CHECK(reference.prepared_op(0).kernel_name() == "depthwise_conv2d_f32_reference");
+  Interpreter best(*model, InterpreterOptions{1});
+  const std::vector<float> got = run_float(best, input_values);
+  std::string error;
+  const KernelTable* table = find_kernel_table(nullptr, &error);
+  REQUIRE(table != nullptr);
+  if (table->dwconv_f32.run != nullptr) {
+    CHECK(best.prepared_op(0).kernel_name() == table->dwconv_f32.name);
+    CHECK(best.prepared_op(1).kernel_name() == table->vbinary_f32.name);  // the scalar is the first input
+    CHECK(best.prepared_op(2).kernel_name() == table->vunary_f32.name);
+  }
+  REQUIRE(got.size() == want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    INFO("element " << i);
+    CHECK(std::fabs(got[i] - want[i]) <= 1e-5f * (1.0f + std::fabs(want[i])));
+  }
+}

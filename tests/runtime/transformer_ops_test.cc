@@ -2,6 +2,7 @@
 // models built with QfbWriter give exactly the reference kernel's bytes;
 // GATHER's bad index fails invoke with a status; bad files are refused at
 // load with a message naming the problem.
+#include <cmath>
 #include <cstring>
 #include <random>
 #include <string>
@@ -250,4 +251,139 @@ TEST_CASE("transformer ops: SOFTMAX over the last axis of rank-4 attention score
       REQUIRE(std::fabs(static_cast<int8_t>(interpreter.output_buffer(0)[row * 5 + i]) - q) <= 1.0);
     }
   }
+}
+
+// ---- float32 forms (mixed precision: qconvert --keep-float on a transformer) ----
+
+namespace {
+
+std::vector<float> random_reals(size_t n, uint32_t seed, float lo = -2.0f, float hi = 2.0f) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> d(lo, hi);
+  std::vector<float> v(n);
+  for (float& x : v) x = d(rng);
+  return v;
+}
+
+std::vector<float> run_f32(const Model& model, const std::vector<std::vector<float>>& inputs, std::string* kernel) {
+  Interpreter interpreter(model, InterpreterOptions{1});
+  const Status status = interpreter.prepare();
+  INFO(status.message);
+  REQUIRE(status.ok());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    std::memcpy(interpreter.input_buffer(i), inputs[i].data(), inputs[i].size() * sizeof(float));
+  }
+  REQUIRE(interpreter.invoke().ok());
+  *kernel = interpreter.prepared_op(0).kernel_name();
+  const size_t count = model.tensors()[model.outputs()[0].tensor].element_count;
+  const float* y = reinterpret_cast<const float*>(interpreter.output_buffer(0));
+  return std::vector<float>(y, y + count);
+}
+
+}  // namespace
+
+TEST_CASE("transformer ops: float32 BATCH_MATMUL with broadcast batches equals a double-precision product",
+          "[transformer_ops]") {
+  // A [2, 3, 4, 5] x B^T with B [3, 6, 5] (broadcast over the first batch dim).
+  QfbWriter w;
+  const int ta = w.add_tensor("a", fb::DType::FLOAT32, {2, 3, 4, 5});
+  const int tb = w.add_tensor("b", fb::DType::FLOAT32, {3, 6, 5});
+  const int to = w.add_tensor("out", fb::DType::FLOAT32, {2, 3, 4, 6});
+  fb::BatchMatMulOptionsT o;
+  o.transpose_b = true;
+  w.add_op(fb::OpType::BATCH_MATMUL, {ta, tb}, {to}, options_of(o), fb::RequantRule::FP32, "bmm");
+  w.add_input(ta, fb::DType::FLOAT32);
+  w.add_input(tb, fb::DType::FLOAT32);
+  w.add_output(to, fb::DType::FLOAT32);
+  const std::unique_ptr<Model> model = load_ok(w);
+  const std::vector<float> a = random_reals(2 * 3 * 4 * 5, 21), b = random_reals(3 * 6 * 5, 22);
+  std::string kernel;
+  const std::vector<float> y = run_f32(*model, {a, b}, &kernel);
+  CHECK(kernel == "batch_matmul_f32_reference");
+  REQUIRE(y.size() == 2 * 3 * 4 * 6);
+  for (int i = 0; i < 2; ++i)
+    for (int j = 0; j < 3; ++j)
+      for (int m = 0; m < 4; ++m)
+        for (int n = 0; n < 6; ++n) {
+          double exact = 0.0, magnitude = 0.0;
+          for (int k = 0; k < 5; ++k) {
+            const double term = double(a[((i * 3 + j) * 4 + m) * 5 + k]) * b[(j * 6 + n) * 5 + k];
+            exact += term;
+            magnitude += std::fabs(term);
+          }
+          // The float32 tolerance (kernels/README.md) of 5 terms.
+          CHECK(std::fabs(y[((i * 3 + j) * 4 + m) * 6 + n] - exact) <= 7 * std::ldexp(1.0, -24) * magnitude);
+        }
+  // A float32 op fed an int8 tensor is refused, naming it.
+  QfbWriter mixed;
+  const int ma = mixed.add_tensor("a", fb::DType::FLOAT32, {4, 5});
+  const int mb = mixed.add_tensor("b8", fb::DType::INT8, {5, 6}, {0.1f}, {0});
+  const int mo = mixed.add_tensor("out", fb::DType::FLOAT32, {4, 6});
+  mixed.add_op(fb::OpType::BATCH_MATMUL, {ma, mb}, {mo}, options_of(fb::BatchMatMulOptionsT{}), fb::RequantRule::FP32,
+               "bmm");
+  mixed.add_input(ma, fb::DType::FLOAT32);
+  mixed.add_input(mb);
+  mixed.add_output(mo, fb::DType::FLOAT32);
+  require_refused(mixed, "input B 'b8'");
+}
+
+TEST_CASE("transformer ops: float32 LAYER_NORM normalizes each row and applies gamma and beta",
+          "[transformer_ops]") {
+  const int depth = 12, rows = 5;
+  const std::vector<float> gamma = random_reals(depth, 31, 0.5f, 1.5f), beta = random_reals(depth, 32);
+  QfbWriter w;
+  const int x = w.add_tensor("x", fb::DType::FLOAT32, {1, rows, depth});
+  const int g = w.add_constant("gamma", fb::DType::FLOAT32, {depth}, bytes_of(gamma));
+  const int bt = w.add_constant("beta", fb::DType::FLOAT32, {depth}, bytes_of(beta));
+  const int y = w.add_tensor("y", fb::DType::FLOAT32, {1, rows, depth});
+  fb::LayerNormOptionsT o;
+  o.epsilon = 1e-5f;
+  w.add_op(fb::OpType::LAYER_NORM, {x, g, bt}, {y}, options_of(o), fb::RequantRule::FP32, "ln");
+  w.add_input(x, fb::DType::FLOAT32);
+  w.add_output(y, fb::DType::FLOAT32);
+  const std::unique_ptr<Model> model = load_ok(w);
+  const std::vector<float> in = random_reals(rows * depth, 33, -3.0f, 5.0f);
+  std::string kernel;
+  const std::vector<float> got = run_f32(*model, {in}, &kernel);
+  CHECK(kernel == "layer_norm_f32_reference");
+  for (int r = 0; r < rows; ++r) {
+    // Independent form: var = E[x^2] - E[x]^2 in long double.
+    long double s = 0, s2 = 0;
+    for (int i = 0; i < depth; ++i) {
+      const long double v = in[r * depth + i];
+      s += v;
+      s2 += v * v;
+    }
+    const long double mean = s / depth, var = s2 / depth - mean * mean;
+    for (int i = 0; i < depth; ++i) {
+      const double want = double((in[r * depth + i] - mean) / std::sqrt(var + 1e-5L) * gamma[i] + beta[i]);
+      CHECK(std::fabs(got[r * depth + i] - want) <= 1e-6 * (1.0 + std::fabs(want)));
+    }
+  }
+  // gamma must be float32 constant values that are finite.
+  std::vector<float> bad = gamma;
+  bad[3] = NAN;
+  QfbWriter wb;
+  const int bx = wb.add_tensor("x", fb::DType::FLOAT32, {2, depth});
+  const int bg = wb.add_constant("gamma", fb::DType::FLOAT32, {depth}, bytes_of(bad));
+  const int by = wb.add_tensor("y", fb::DType::FLOAT32, {2, depth});
+  wb.add_op(fb::OpType::LAYER_NORM, {bx, bg}, {by}, options_of(o), fb::RequantRule::FP32, "ln");
+  wb.add_input(bx, fb::DType::FLOAT32);
+  wb.add_output(by, fb::DType::FLOAT32);
+  require_refused(wb, "not finite");
+}
+
+TEST_CASE("transformer ops: float32 ERF is erf rounded to float32", "[transformer_ops]") {
+  QfbWriter w;
+  const int x = w.add_tensor("x", fb::DType::FLOAT32, {3, 7});
+  const int y = w.add_tensor("y", fb::DType::FLOAT32, {3, 7});
+  w.add_op(fb::OpType::ERF, {x}, {y}, {}, fb::RequantRule::FP32, "erf");
+  w.add_input(x, fb::DType::FLOAT32);
+  w.add_output(y, fb::DType::FLOAT32);
+  const std::unique_ptr<Model> model = load_ok(w);
+  const std::vector<float> in = random_reals(21, 41, -3.0f, 3.0f);
+  std::string kernel;
+  const std::vector<float> got = run_f32(*model, {in}, &kernel);
+  CHECK(kernel == "unary_f32_reference");
+  for (size_t i = 0; i < in.size(); ++i) CHECK(got[i] == static_cast<float>(std::erf(double(in[i]))));
 }
