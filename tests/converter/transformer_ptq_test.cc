@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <iomanip>
 #include <set>
 #include <string>
 
@@ -204,7 +205,8 @@ TEST_CASE("transformer: LayerNorms kept in float32 run and are at least as accur
   CHECK(mixed_summary.op_counts["DEQUANTIZE"] >= 5);
   CHECK(mixed_summary.op_counts["QUANTIZE"] >= 5);
   const double mixed_cos = cosine(int8_logits(mixed, ids), reference);
-  WARN("transformer fixture vs float: int8 cosine " << int8_cos << ", LayerNorms in float32 " << mixed_cos);
+  WARN("transformer fixture vs float: int8 cosine " << std::setprecision(9) << int8_cos << ", LayerNorms in float32 "
+                                                    << mixed_cos);
   CHECK(mixed_cos >= int8_cos);
 }
 
