@@ -163,6 +163,7 @@ peer_skip() {  # peer model-or-* reason
 }
 wants() { case " $peers " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 requested_peers=$peers
+[ -s "$onnx_models" ] || peers=""  # no float ONNX model: nothing for a peer to run
 peer_dir="$build_dir/peers"
 if wants ort-float || wants ort-int8; then
   mkdir -p "$peer_dir"
@@ -233,6 +234,6 @@ done 3<"$onnx_models"
 
 md_flag=()
 [ "$update_results_md" = 1 ] && md_flag=(--results-md benchmarks/RESULTS.md)
-/usr/bin/python3 benchmarks/report/bench_report.py --runs-dir "$work/runs" --machine "$machine" --peers "$requested_peers" \
-  --json "benchmarks/results/$machine.json" --markdown "benchmarks/results/$machine.md" ${md_flag[@]+"${md_flag[@]}"}
+/usr/bin/python3 benchmarks/report/bench_report.py --runs-dir "$work/runs" --machine "$machine" \
+  --peers "$requested_peers" --json "benchmarks/results/$machine.json" --markdown "benchmarks/results/$machine.md" ${md_flag[@]+"${md_flag[@]}"}
 echo "bench.sh: wrote benchmarks/results/$machine.json and .md" >&2

@@ -154,23 +154,29 @@ struct Input {
   OrtValue* value = nullptr;
 };
 
-// Deterministic values of the input's type (the values do not change the work).
+template <typename T>
+void store(unsigned char* at, T value) {
+  std::memcpy(at, &value, sizeof(T));
+}
+
+// Deterministic values of the input's type (the values do not change the
+// work): real numbers in [-1, 1), integers in [0, 64) (valid indices into the
+// standard models' embedding tables), random bytes for 8-bit types.
 void fill_input(Input* input, uint32_t seed) {
   uint32_t state = seed;
-  auto next = [&state]() {
-    state = state * 1664525u + 1013904223u;
-    return state >> 8;  // 24 random bits
-  };
-  const size_t count = input->data.size() / element_bytes(input->type);
-  for (size_t i = 0; i < count; ++i) {
-    const uint32_t bits = next();
-    unsigned char* at = input->data.data() + i * element_bytes(input->type);
+  const size_t bytes = element_bytes(input->type);
+  for (size_t offset = 0; offset < input->data.size(); offset += bytes) {
+    state = state * 1664525u + 1013904223u;  // a 32-bit LCG; its top 24 bits are used
+    const uint32_t bits = state >> 8;
+    const double real = bits / 8388608.0 - 1.0;
+    const uint32_t index = bits % 64;
+    unsigned char* at = input->data.data() + offset;
     switch (input->type) {
-      case kOrtFloat: { const float v = static_cast<float>(bits) / 8388608.0f - 1.0f; std::memcpy(at, &v, 4); break; }
-      case kOrtDouble: { const double v = bits / 8388608.0 - 1.0; std::memcpy(at, &v, 8); break; }
-      case kOrtInt64: { const int64_t v = bits % 64; std::memcpy(at, &v, 8); break; }
-      case kOrtInt32: { const int32_t v = static_cast<int32_t>(bits % 64); std::memcpy(at, &v, 4); break; }
-      case kOrtInt16: case kOrtUint16: { const uint16_t v = bits % 64; std::memcpy(at, &v, 2); break; }
+      case kOrtFloat: store(at, static_cast<float>(real)); break;
+      case kOrtDouble: store(at, real); break;
+      case kOrtInt64: store(at, static_cast<int64_t>(index)); break;
+      case kOrtInt32: store(at, static_cast<int32_t>(index)); break;
+      case kOrtInt16: case kOrtUint16: store(at, static_cast<uint16_t>(index)); break;
       case kOrtBool: *at = bits & 1; break;
       default: *at = static_cast<unsigned char>(bits); break;
     }
@@ -337,8 +343,8 @@ int run(const Options& o) {
   getrusage(RUSAGE_SELF, &usage);
   const long long peak_rss_bytes = static_cast<long long>(usage.ru_maxrss) * 1024;  // Linux: KiB
 
-  std::printf("{\"model\":%s,\"backend\":%s,\"runs\":%zu,\"warmup_runs\":%zu,\"latency_ms\":{", json_string(o.model).c_str(),
-              json_string(o.label).c_str(), samples.size(), warmup_runs);
+  std::printf("{\"model\":%s,\"backend\":%s,\"runs\":%zu,\"warmup_runs\":%zu,\"latency_ms\":{",
+              json_string(o.model).c_str(), json_string(o.label).c_str(), samples.size(), warmup_runs);
   std::printf("\"min\":%.6f,\"median\":%.6f,\"mean\":%.6f,\"std\":%.6f,\"p5\":%.6f,\"p90\":%.6f,\"p95\":%.6f,"
               "\"p99\":%.6f,\"max\":%.6f},",
               samples.front(), median, mean, std_dev, percentile(samples, 5), percentile(samples, 90),

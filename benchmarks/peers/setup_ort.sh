@@ -64,7 +64,7 @@ find_lib() {
 lib=$(find_lib)
 if [ -z "$lib" ]; then
   echo "setup_ort: npm install onnxruntime-node in $ort/ort" >&2
-  if ! (cd "$ort/ort" && npm install --ignore-scripts --no-audit --no-fund) >>"$log" 2>&1; then
+  if ! (cd "$ort/ort" && timeout 900 npm install --ignore-scripts --no-audit --no-fund) >>"$log" 2>&1; then
     fail "npm install onnxruntime-node failed: $(grep -v '^npm notice' "$log" | tail -1)"
   fi
   lib=$(find_lib)

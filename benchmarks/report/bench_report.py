@@ -206,7 +206,8 @@ def markdown(machine, info, models, runs, date, peers, skips):
                 if c["model"] == model:
                     ratios = " / ".join(fmt(c["speedup"][p], "%.1f") for p, _ in PEERS)
                     parts.append("%s times at %d thread%s" % (ratios, c["threads"], "" if c["threads"] == 1 else "s"))
-            lines.append("- %s: qrt int8 vs %s: %s" % (model, " / ".join(label for _, label in PEERS), "; ".join(parts)))
+            labels = " / ".join(label for _, label in PEERS)
+            lines.append("- %s: qrt int8 vs %s: %s" % (model, labels, "; ".join(parts)))
         lines.append("")
     # Where the time goes: per op type at 1 thread, each backend side by side.
     for model in sorted({r["model"] for r in runs}):
