@@ -11,7 +11,9 @@ thread; batch 1 (an image [1,3,224,224], or token ids [1,64] below 64 for
 transformer_encoder). Warm-up and timed runs follow qbench's rules (--warmup
 runs and --warmup-secs seconds, then --runs runs within --max-secs).
 Prints one JSON object in qbench's --json layout; peak RSS is the whole
-Python process's, interpreter and torch included.
+Python process's, interpreter and torch included. The BLAS library torch
+loaded is recorded: Debian's torch runs Linear and matmul on the system
+libblas.so.3, netlib's reference BLAS unless an optimised one is installed.
 """
 import argparse
 import json
@@ -40,6 +42,25 @@ def example_input(name):
     if name == "transformer_encoder":
         return torch.randint(0, 64, (1, 64), dtype=torch.int64, generator=generator)
     return torch.rand(export_model.INPUT_SHAPE, generator=generator) * 2 - 1
+
+
+def blas_library():
+    """The BLAS library this process loaded (torch's Linear and matmul run on
+    it; convolutions on oneDNN). Debian's torch uses the system libblas.so.3,
+    which is netlib's unoptimised reference BLAS unless OpenBLAS, BLIS or MKL
+    is installed as the alternative: that makes Linear-heavy models slow."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "blas" in line.lower() or "mkl" in line.lower()}
+    except OSError:
+        return "unknown"
+    names = sorted(os.path.basename(os.path.realpath(p)) for p in paths if p.startswith("/"))
+    if not names:
+        return "none loaded"
+    # Debian installs netlib's libblas.so.3 under .../blas/; OpenBLAS and BLIS
+    # under .../openblas-*/ and .../blis-*/.
+    netlib = any("/blas/libblas" in os.path.realpath(p) for p in paths)
+    return ", ".join(names) + (" (netlib reference BLAS)" if netlib else "")
 
 
 def cpu_name():
@@ -105,13 +126,15 @@ def main():
         latency["p%d" % q] = percentile(samples, q)
     latency["max"] = samples[-1]
     version = torch.__version__
+    blas = blas_library()
+    isa = "torch %s%s" % (version, ", netlib BLAS" if "netlib" in blas else "")
     result = {
         "model": a.model, "backend": "torch-float", "runs": len(samples), "warmup_runs": warmup_runs,
         "latency_ms": latency, "init_ms": init_ms, "first_run_ms": first_run_ms,
         "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,  # Linux: KiB
         "noisy": samples[0] > 0 and (median - samples[0]) / samples[0] > 0.10, "ops": None,
-        "machine": {"cpu": cpu_name(), "cpus": os.cpu_count(), "isa": "torch " + version, "threads": a.threads},
-        "peer": {"runtime": "pytorch", "version": version, "mode": "eager, float32, inference_mode",
+        "machine": {"cpu": cpu_name(), "cpus": os.cpu_count(), "isa": isa, "threads": a.threads},
+        "peer": {"runtime": "pytorch", "version": version, "mode": "eager, float32, inference_mode", "blas": blas,
                  "intra_op_threads": torch.get_num_threads(), "inter_op_threads": torch.get_num_interop_threads()},
     }
     json.dump(result, sys.stdout, separators=(",", ":"))
