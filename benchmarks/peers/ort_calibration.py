@@ -10,6 +10,12 @@ MODEL.json beside the model. This script checks that the model has the one
 float NCHW image input that quantizer handles (a clear reason otherwise, on
 stderr, exit status 2), writes N smooth ImageNet-normalised images from
 benchmarks/models/make_inputs.py to CALIB.bin, and an empty sidecar.
+
+It also rewrites MODEL.onnx (a copy: bench.sh passes one) without its
+Identity nodes on weights: torch's constant folding shares equal folded
+tensors (e.g. the zero biases of a random-init network's folded BatchNorms)
+through Identity nodes, which the yardstick's quantizer does not follow. The
+rewrite gives each such output its own initializer; the function is the same.
 """
 import argparse
 import json
@@ -40,6 +46,27 @@ def image_input_shape(model_path):
     return dims[1:], None
 
 
+def inline_weight_identities(model):
+    """Replaces each Identity whose input is an initializer by an initializer
+    named as its output. Returns how many were replaced."""
+    graph = model.graph
+    initializers = {i.name: i for i in graph.initializer}
+    kept, replaced = [], 0
+    for node in graph.node:
+        if node.op_type == "Identity" and node.input[0] in initializers:
+            copy = onnx.TensorProto()
+            copy.CopyFrom(initializers[node.input[0]])
+            copy.name = node.output[0]
+            graph.initializer.append(copy)
+            initializers[copy.name] = copy
+            replaced += 1
+        else:
+            kept.append(node)
+    del graph.node[:]
+    graph.node.extend(kept)
+    return replaced
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("model")
@@ -58,6 +85,9 @@ def main():
         print("ort-int8: %s: input [1,%d,%d,%d] is not a square RGB image" % (a.model, channels, height, width),
               file=sys.stderr)
         return 2
+    model = onnx.load(a.model)
+    if inline_weight_identities(model):
+        onnx.save(model, a.model)
     rng = np.random.default_rng(a.seed)
     images = np.stack([make_inputs.smooth_image(rng, height) for _ in range(a.images)])
     images = (images - make_inputs.MEAN[None, :, None, None]) / make_inputs.STD[None, :, None, None]
