@@ -208,6 +208,11 @@ def markdown(machine, info, models, runs, date, peers, skips):
                     parts.append("%s times at %d thread%s" % (ratios, c["threads"], "" if c["threads"] == 1 else "s"))
             labels = " / ".join(label for _, label in PEERS)
             lines.append("- %s: qrt int8 vs %s: %s" % (model, labels, "; ".join(parts)))
+        if any("netlib" in str(((r.get("result") or {}).get("peer") or {}).get("blas", "")) for r in runs):
+            lines.append("- PyTorch ran on netlib's reference BLAS (Debian's default `libblas.so.3`): its 1x1 "
+                         "convolutions at batch 1 and its Linear layers go through that unoptimised GEMM, so "
+                         "`torch-float` is not a fair float peer here; use `ort-float` (see "
+                         "benchmarks/peers/README.md).")
         lines.append("")
     # Where the time goes: per op type at 1 thread, each backend side by side.
     for model in sorted({r["model"] for r in runs}):
