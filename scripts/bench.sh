@@ -158,7 +158,7 @@ done <"$manifest"
 peers_tsv="$work/runs/peers.tsv"  # peer <tab> model or * <tab> why it was skipped
 : >"$peers_tsv"
 peer_skip() {  # peer model-or-* reason
-  printf '%s\t%s\t%s\n' "$1" "$2" "$(echo "$3" | tr '\t\n' '  ')" >>"$peers_tsv"
+  printf '%s\t%s\t%s\n' "$1" "$2" "$(echo "$3" | tr '\t\n' '  ' | sed 's/ *$//')" >>"$peers_tsv"
   echo "bench.sh: peer $1 skipped ($2): $3" >&2
 }
 wants() { case " $peers " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
@@ -235,5 +235,6 @@ done 3<"$onnx_models"
 md_flag=()
 [ "$update_results_md" = 1 ] && md_flag=(--results-md benchmarks/RESULTS.md)
 /usr/bin/python3 benchmarks/report/bench_report.py --runs-dir "$work/runs" --machine "$machine" \
-  --peers "$requested_peers" --json "benchmarks/results/$machine.json" --markdown "benchmarks/results/$machine.md" ${md_flag[@]+"${md_flag[@]}"}
+  --peers "$requested_peers" --json "benchmarks/results/$machine.json" --markdown "benchmarks/results/$machine.md" \
+  ${md_flag[@]+"${md_flag[@]}"}
 echo "bench.sh: wrote benchmarks/results/$machine.json and .md" >&2

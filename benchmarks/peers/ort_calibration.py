@@ -78,12 +78,12 @@ def main():
         p.error("--images must be at least 1")
     chw, error = image_input_shape(a.model)
     if error:
-        print("ort-int8: %s %s" % (os.path.basename(a.model), error), file=sys.stderr)
+        print("%s %s" % (os.path.basename(a.model), error), file=sys.stderr)
         return 2
     channels, height, width = chw
     if channels != 3 or height != width:
-        print("ort-int8: %s: input [1,%d,%d,%d] is not a square RGB image" % (a.model, channels, height, width),
-              file=sys.stderr)
+        print("%s: input [1,%d,%d,%d] is not a square RGB image" % (os.path.basename(a.model), channels, height,
+                                                                   width), file=sys.stderr)
         return 2
     model = onnx.load(a.model)
     if inline_weight_identities(model):
