@@ -22,10 +22,6 @@ void qs8_dwconv_minmax_32c__avx512vnni(const DwconvRunParams& p, const int8_t* i
 void qs8_dwconv_3x3_minmax_64c4__avx512vnni(const DwconvRunParams& p, const int8_t* input, const void* packed,
                                             int8_t* output, size_t row_begin, size_t row_end);
 
-// AVX-VNNI: the same kernel on 256-bit vpdpbusd, same packing.
-void qs8_dwconv_3x3_minmax_64c4__avxvnni(const DwconvRunParams& p, const int8_t* input, const void* packed,
-                                         int8_t* output, size_t row_begin, size_t row_end);
-
 // AVX2: 16 channels per block (two vectors of 8 int32 lanes), same packing.
 constexpr int kQs8DwconvChannelTileAvx2 = 16;
 void qs8_dwconv_3x3_minmax_16c__avx2(const DwconvRunParams& p, const int8_t* input, const void* packed,

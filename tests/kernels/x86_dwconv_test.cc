@@ -327,11 +327,6 @@ TEST_CASE("qs8_dwconv avx512vnni kernels equal the reference byte for byte", "[x
   check_isa("avx512vnni", 600, 11);
 }
 
-// The avxvnni table: the avx2 depthwise kernels and its own 3x3 on the int8 packing.
-TEST_CASE("qs8_dwconv avxvnni kernels equal the reference byte for byte", "[x86][dwconv]") {
-  check_isa("avxvnni", 400, 14);
-}
-
 TEST_CASE("qs8_dwconv avx2 kernels equal the reference byte for byte", "[x86][dwconv]") {
   check_isa("avx2", 600, 12);
 }
@@ -427,10 +422,6 @@ TEST_CASE("gemm_run_parallel gives the same bytes on 1 and 2 threads", "[x86][ge
 // The long sweep (ctest -L long): 10,000 random cases per ISA, half per rule.
 TEST_CASE("qs8_dwconv long: avx512vnni kernels, 10000 random cases", "[x86][dwconv][.long]") {
   check_isa("avx512vnni", 10000, 111);
-}
-
-TEST_CASE("qs8_dwconv long: avxvnni kernels, 10000 random cases", "[x86][dwconv][.long]") {
-  check_isa("avxvnni", 10000, 114);
 }
 
 TEST_CASE("qs8_dwconv long: avx2 kernels, 10000 random cases", "[x86][dwconv][.long]") {
