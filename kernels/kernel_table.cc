@@ -15,6 +15,7 @@
 #ifdef QRT_HAVE_AVX2_KERNELS
 #include "kernels/x86/avx2/fully_connected_f32w4.h"
 #include "kernels/x86/elementwise_s8.h"
+#include "kernels/x86/layer_norm_s8.h"
 #endif
 #if defined(QRT_HAVE_SSE41_KERNELS) || defined(QRT_HAVE_AVX2_KERNELS) || defined(QRT_HAVE_AVX512VNNI_KERNELS)
 #include "kernels/x86/binary_s8.h"
@@ -82,6 +83,7 @@ void fill_avx2_elementwise(KernelTable* t) {
   t->max_pool2d = {"max_pool2d_s8__avx2", x86::max_pool2d_s8__avx2};
   t->average_pool2d = {"average_pool2d_s8__avx2", x86::average_pool2d_s8__avx2};
   t->fully_connected_f32w4 = {"f32w4_gemm_minmax_4x8__avx2", x86::f32w4_gemm_minmax_4x8__avx2};
+  t->layer_norm = {"layer_norm_s8__avx2", x86::layer_norm_s8__avx2};
 }
 #endif
 #ifdef QRT_HAVE_AVX512VNNI_KERNELS
