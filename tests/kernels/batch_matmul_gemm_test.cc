@@ -133,10 +133,10 @@ const Scales kScales[] = {
 }  // namespace
 
 TEST_CASE("batch_matmul gemm: B packing equals gemm_pack of B^T for every GEMM layout", "[batch_matmul_gemm]") {
-  // Every layout in the tree (x86 and ARM), whatever this CPU runs.
-  const GemmLayout layouts[] = {{1, 1, 1, 0, 1},  {8, 32, 4, 128, 1}, {6, 16, 4, 128, 1}, {4, 16, 2, 0, 2},
-                                {4, 8, 2, 0, 2},  {4, 16, 1, 0, 2},   {4, 8, 1, 0, 2},    {4, 16, 4, 0, 1},
-                                {8, 8, 8, 0, 1}};
+  // Every layout in the tree (x86 and ARM), whatever this CPU runs. (All
+  // have NR a multiple of 4, which keeps every tile's int32 bias aligned.)
+  const GemmLayout layouts[] = {{8, 32, 4, 128, 1}, {6, 16, 4, 128, 1}, {4, 16, 2, 0, 2}, {4, 8, 2, 0, 2},
+                                {4, 16, 1, 0, 2},   {4, 8, 1, 0, 2},    {4, 16, 4, 0, 1}, {8, 8, 8, 0, 1}};
   std::mt19937 rng(11);
   for (const GemmLayout& layout : layouts) {
     for (int trial = 0; trial < 12; ++trial) {
