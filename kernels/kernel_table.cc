@@ -17,6 +17,7 @@
 #endif
 #if defined(QRT_HAVE_AVX2_KERNELS) || defined(QRT_HAVE_AVX512VNNI_KERNELS)
 #include "kernels/x86/elementwise_s8.h"
+#include "kernels/x86/layer_norm_s8.h"
 #endif
 #if defined(QRT_HAVE_SSE41_KERNELS) || defined(QRT_HAVE_AVX2_KERNELS) || defined(QRT_HAVE_AVX512VNNI_KERNELS)
 #include "kernels/x86/binary_s8.h"
@@ -92,7 +93,7 @@ void fill_f32_fma3(KernelTable* t) {
 #endif
 #ifdef QRT_HAVE_AVX2_KERNELS
 // The memory-bound AVX2 kernels (the avx512vnni table replaces all but the
-// f32w4 GEMM with its own).
+// f32w4 GEMM and LAYER_NORM with its own).
 void fill_avx2_elementwise(KernelTable* t) {
 #ifdef QRT_HAVE_FMA3_KERNELS
   fill_f32_fma3(t);
@@ -103,6 +104,7 @@ void fill_avx2_elementwise(KernelTable* t) {
   t->max_pool2d = {"max_pool2d_s8__avx2", x86::max_pool2d_s8__avx2};
   t->average_pool2d = {"average_pool2d_s8__avx2", x86::average_pool2d_s8__avx2};
   t->fully_connected_f32w4 = {"f32w4_gemm_minmax_4x8__avx2", x86::f32w4_gemm_minmax_4x8__avx2};
+  t->layer_norm = {"layer_norm_s8__avx2", x86::layer_norm_s8__avx2};
 }
 #endif
 #ifdef QRT_HAVE_AVX512VNNI_KERNELS

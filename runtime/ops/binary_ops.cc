@@ -1,4 +1,5 @@
 // ADD, SUB and MUL with NumPy broadcasting.
+#include "runtime/ops/binary_broadcast_op.h"
 #include "runtime/ops/kernel_op.h"
 #include "runtime/ops/op_checks.h"
 #include "runtime/ops/ops.h"
@@ -74,6 +75,13 @@ Status prepare_add_sub(const Model& model, const OpDesc& op, const KernelTable& 
   const bool same_shape = params.shapes.input1 == params.shapes.output && params.shapes.input2 == params.shapes.output;
   const bool add = op.type == fb::OpType::ADD;
   const auto& vector_kernel = add ? kernels.vadd : kernels.vsub;
+  // An input repeating along the other's outer dimensions: the vector kernel row by row.
+  RowBroadcast broadcast;
+  if (!same_shape && vector_kernel.run != nullptr && find_row_broadcast(params.shapes, &broadcast)) {
+    const TensorDesc& small = broadcast.small_input == 0 ? *s.input1 : *s.input2;
+    *prepared = make_row_broadcast_add_sub_op(params, vector_kernel, broadcast, small, op);
+    return ok_status();
+  }
   *prepared = make_binary_kernel_op(params, same_shape && vector_kernel.run != nullptr ? vector_kernel
                                                                                       : add ? kernels.add : kernels.sub,
                                     op);
@@ -94,6 +102,12 @@ Status prepare_mul(const Model& model, const OpDesc& op, const KernelTable& kern
   reference::MulS8Params params;
   QRT_RETURN_IF_ERROR(init_mul(op, s, &params));
   const bool same_shape = params.shapes.input1 == params.shapes.output && params.shapes.input2 == params.shapes.output;
+  RowBroadcast broadcast;
+  if (!same_shape && kernels.vmul.run != nullptr && find_row_broadcast(params.shapes, &broadcast)) {
+    const TensorDesc& small = broadcast.small_input == 0 ? *s.input1 : *s.input2;
+    *prepared = make_row_broadcast_mul_op(params, kernels.vmul, broadcast, small, op);
+    return ok_status();
+  }
   *prepared = make_binary_kernel_op(params, same_shape && kernels.vmul.run != nullptr ? kernels.vmul : kernels.mul, op);
   return ok_status();
 }

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "kernels/kernel_table.h"
+#include "runtime/ops/batch_matmul_op.h"
 #include "runtime/ops/kernel_op.h"
 #include "runtime/ops/op_checks.h"
 #include "runtime/ops/ops.h"
@@ -195,6 +196,8 @@ Status prepare_batch_matmul(const Model& model, const OpDesc& op, const KernelTa
                             std::unique_ptr<PreparedOp>* prepared) {
   reference::BatchMatMulParams params;
   QRT_RETURN_IF_ERROR(build_batch_matmul(model, op, &params));
+  // The table's packed GEMM when it can (batch_matmul_op.h), else its kernel.
+  if (batch_matmul_fits_gemm(params, kernels.gemm)) return make_batch_matmul_gemm_op(params, kernels.gemm, op, prepared);
   *prepared = make_binary_kernel_op(params, kernels.batch_matmul, op);
   return ok_status();
 }

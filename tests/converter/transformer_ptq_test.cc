@@ -12,6 +12,7 @@
 #include <iomanip>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "converter/calibration/onnx_static_ptq.h"
 #include "converter/ir/float_executor.h"
@@ -101,6 +102,45 @@ std::vector<float> int8_logits(const std::vector<uint8_t>& qfb, const tools::Npy
     const float* logits = reinterpret_cast<const float*>(out[0].data());
     all.insert(all.end(), logits, logits + kSeq * kLabels);
   }
+  return all;
+}
+
+// Runs the int8 encoder on every held-out sample with `isa` ("" for the best
+// this CPU has) and `threads`; returns the logits' bytes and, in *kernels,
+// the kernel of every BATCH_MATMUL and ADD / MUL.
+std::vector<uint8_t> logits_bytes_on(const std::vector<uint8_t>& qfb, const tools::NpyArray& ids, const char* isa,
+                                     int threads, std::vector<std::string>* kernels) {
+  qrt_model* model = nullptr;
+  REQUIRE(qrt_model_load_buffer(qfb.data(), qfb.size(), &model) == QRT_OK);
+  qrt_options* options = nullptr;
+  REQUIRE(qrt_options_create(&options) == QRT_OK);
+  REQUIRE(qrt_options_set_isa(options, isa) == QRT_OK);
+  REQUIRE(qrt_options_set_num_threads(options, threads) == QRT_OK);
+  qrt_interpreter* interpreter = nullptr;
+  REQUIRE(qrt_interpreter_create(model, options, &interpreter) == QRT_OK);
+  qrt_options_destroy(options);
+  INFO(isa << ": " << qrt_last_error());
+  REQUIRE(qrt_interpreter_prepare(interpreter) == QRT_OK);
+  size_t op_count = 0;
+  REQUIRE(qrt_interpreter_get_op_count(interpreter, &op_count) == QRT_OK);
+  for (size_t i = 0; i < op_count; ++i) {
+    qrt_op_info info;
+    REQUIRE(qrt_interpreter_get_op_info(interpreter, i, &info) == QRT_OK);
+    const std::string type = info.type;
+    if (type == "BATCH_MATMUL" || type == "ADD" || type == "MUL") kernels->push_back(type + " " + info.kernel);
+  }
+  std::vector<uint8_t> all;
+  const size_t samples = ids.data.size() / (kSeq * 4);
+  for (size_t s = 0; s < samples; ++s) {
+    const std::vector<int32_t> v = ids_of(ids, s);
+    REQUIRE(qrt_interpreter_set_input(interpreter, 0, v.data(), v.size() * 4) == QRT_OK);
+    REQUIRE(qrt_interpreter_invoke(interpreter) == QRT_OK);
+    std::vector<uint8_t> bytes(kSeq * kLabels * 4);
+    REQUIRE(qrt_interpreter_get_output(interpreter, 0, bytes.data(), bytes.size()) == QRT_OK);
+    all.insert(all.end(), bytes.begin(), bytes.end());
+  }
+  qrt_interpreter_destroy(interpreter);
+  qrt_model_destroy(model);
   return all;
 }
 
@@ -227,6 +267,23 @@ TEST_CASE("transformer: every node kept in float32 (Gather, MatMul of activation
     INFO("logit " << i);
     CHECK(std::fabs(got[i] - reference[i]) <= 1e-4f + 1e-4f * std::fabs(reference[i]));
   }
+}
+
+TEST_CASE("transformer: the int8 encoder gives the reference kernels' bytes on the best ISA, 1 and 2 threads",
+          "[transformer]") {
+  ImportSummary summary;
+  const std::vector<uint8_t> qfb = convert("model.onnx", &summary);
+  const tools::NpyArray ids = npy("heldout_ids.npy");
+  std::vector<std::string> reference_kernels, best_kernels, two_kernels;
+  const std::vector<uint8_t> reference = logits_bytes_on(qfb, ids, "reference", 1, &reference_kernels);
+  const std::vector<uint8_t> best = logits_bytes_on(qfb, ids, "", 1, &best_kernels);
+  const std::vector<uint8_t> two = logits_bytes_on(qfb, ids, "", 2, &two_kernels);
+  std::string kernels;
+  for (const std::string& k : best_kernels) kernels += k + "; ";
+  INFO("best ISA kernels: " << kernels);
+  REQUIRE(reference_kernels.size() >= 4);
+  REQUIRE(best == reference);
+  REQUIRE(two == reference);
 }
 
 }  // namespace

@@ -132,7 +132,7 @@ std::vector<uint8_t> depthwise_model(fb::RequantRule rule) {
 }
 
 // input [2,5,7,19] + constant [2,5,7,19] (ADD, ReLU) -> MUL by the input
-//   -> SUB the sum -> ADD a constant [19] (broadcast: the reference kernel).
+//   -> SUB the sum -> ADD a constant [19] (a row broadcast: the vector kernel row by row).
 std::vector<uint8_t> elementwise_model(fb::RequantRule rule) {
   std::mt19937 rng(9);
   QfbWriter w;
@@ -297,6 +297,118 @@ class ScopedEnv {
 
 }  // namespace
 
+namespace {
+
+// One broadcasting ADD / SUB / MUL: each input a constant or a model input.
+struct BroadcastCase {
+  fb::OpType type;
+  std::vector<int32_t> shape1, shape2, out_shape;
+  bool constant1, constant2;
+  fb::Activation activation;
+  int32_t zp1, zp2, out_zp;
+  bool row_broadcast;  // expected to run on the vector kernel
+};
+
+std::vector<uint8_t> broadcast_model(const BroadcastCase& c, fb::RequantRule rule, std::mt19937& rng) {
+  QfbWriter w;
+  auto count = [](const std::vector<int32_t>& shape) {
+    size_t n = 1;
+    for (int32_t d : shape) n *= static_cast<size_t>(d);
+    return n;
+  };
+  auto operand = [&](const char* name, const std::vector<int32_t>& shape, bool constant, float scale, int32_t zp) {
+    return constant ? w.add_constant(name, fb::DType::INT8, shape, test::random_int8_bytes(count(shape), rng, -128, 127),
+                                     {scale}, {zp})
+                    : w.add_tensor(name, fb::DType::INT8, shape, {scale}, {zp});
+  };
+  const int x1 = operand("x1", c.shape1, c.constant1, 0.03f, c.zp1);
+  const int x2 = operand("x2", c.shape2, c.constant2, 0.05f, c.zp2);
+  const int y = w.add_tensor("y", fb::DType::INT8, c.out_shape, {c.type == fb::OpType::MUL ? 0.01f : 0.07f}, {c.out_zp});
+  fb::BinaryOptionsT o;
+  o.activation = c.activation;
+  fb::OpOptionsUnion options;
+  options.Set(o);
+  w.add_op(c.type, {x1, x2}, {y}, std::move(options), rule, "binary");
+  if (!c.constant1) w.add_input(x1);
+  if (!c.constant2) w.add_input(x2);
+  w.add_output(y);
+  return w.serialize();
+}
+
+// Every model input filled from `seed`; the output bytes and the op's kernel.
+Result run_all_inputs(const Model& model, const std::string& isa, uint32_t seed) {
+  Result r;
+  Interpreter interpreter(model, InterpreterOptions{1, isa});
+  r.status = interpreter.prepare();
+  if (!r.status.ok()) return r;
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> dist(-128, 127);
+  for (size_t i = 0; i < model.inputs().size(); ++i) {
+    const TensorDesc& in = model.tensors()[model.inputs()[i].tensor];
+    for (size_t j = 0; j < in.byte_size; ++j) interpreter.input_buffer(i)[j] = static_cast<uint8_t>(dist(rng));
+  }
+  REQUIRE(interpreter.invoke().ok());
+  const TensorDesc& out = model.tensors()[model.outputs()[0].tensor];
+  const int8_t* data = reinterpret_cast<const int8_t*>(interpreter.output_buffer(0));
+  r.output.assign(data, data + out.byte_size);
+  r.kernels.push_back(interpreter.prepared_op(0).kernel_name());
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("isa dispatch: row-broadcast ADD / SUB / MUL run the vector kernels and give the reference bytes", "[isa]") {
+  using fb::OpType;
+  const fb::Activation none = fb::Activation::NONE, relu = fb::Activation::RELU;
+  const std::vector<BroadcastCase> cases = {
+      {OpType::ADD, {2, 5, 7, 19}, {19}, {2, 5, 7, 19}, false, true, none, -7, -128, 0, true},
+      {OpType::ADD, {1, 64, 128}, {128}, {1, 64, 128}, false, true, none, 3, 127, -5, true},  // a bias
+      {OpType::SUB, {7, 19}, {2, 5, 7, 19}, {2, 5, 7, 19}, true, false, relu, 127, -128, -128, true},
+      {OpType::MUL, {3, 4, 10, 10}, {1}, {3, 4, 10, 10}, false, true, none, -128, 127, 127, true},  // scalar
+      {OpType::MUL, {2, 3, 50}, {50}, {2, 3, 50}, false, false, none, 0, 9, -3, true},
+      {OpType::SUB, {5, 300}, {1}, {5, 300}, false, false, none, 11, -128, 4, true},  // chunks 512, 512, 476
+      {OpType::ADD, {1}, {3, 1000}, {3, 1000}, false, false, relu, -128, -128, 127, true},
+      {OpType::MUL, {1000}, {3, 1000}, {3, 1000}, true, false, relu, 5, -6, -128, true},
+      {OpType::ADD, {4, 1, 19}, {4, 6, 19}, {4, 6, 19}, false, false, none, 1, 2, 3, false},  // not a row broadcast
+      {OpType::MUL, {4, 6, 1}, {4, 6, 19}, {4, 6, 19}, false, false, none, 1, 2, 3, false},
+  };
+  const char* const isas[] = {"avx512vnni", "avxvnni", "avx2", "sse41", "i8mm", "neondot", "neon"};
+  std::mt19937 rng(23);
+  int ran = 0;
+  for (const BroadcastCase& c : cases) {
+    for (fb::RequantRule rule : {fb::RequantRule::FIXEDPOINT, fb::RequantRule::FP32}) {
+      std::unique_ptr<Model> model = load(broadcast_model(c, rule, rng));
+      const uint32_t seed = rng();
+      const Result reference = run_all_inputs(*model, "reference", seed);
+      REQUIRE(reference.status.ok());
+      for (const char* isa : isas) {
+        std::string why;
+        const KernelTable* table = find_kernel_table(isa, &why);
+        if (table == nullptr) continue;
+        const bool has_vector = c.type == OpType::ADD   ? table->vadd.run != nullptr
+                                : c.type == OpType::SUB ? table->vsub.run != nullptr
+                                                        : table->vmul.run != nullptr;
+        if (!has_vector) continue;
+        const std::string vector_name = c.type == OpType::ADD   ? table->vadd.name
+                                        : c.type == OpType::SUB ? table->vsub.name
+                                                                : table->vmul.name;
+        ++ran;
+        const Result forced = run_all_inputs(*model, isa, seed);
+        INFO(isa << " rule " << fb::EnumNameRequantRule(rule) << " op " << fb::EnumNameOpType(c.type) << " shapes "
+                 << c.shape1.size() << "/" << c.shape2.size() << ": " << forced.status.message);
+        REQUIRE(forced.status.ok());
+        REQUIRE(forced.output == reference.output);
+        if (c.row_broadcast) {
+          REQUIRE(forced.kernels[0] == vector_name);
+        } else {
+          REQUIRE(forced.kernels[0] == reference.kernels[0]);
+        }
+      }
+    }
+  }
+  if (ran == 0) WARN("skipped: no ISA with vector ADD / SUB / MUL kernels on this CPU");
+}
+
 TEST_CASE("isa dispatch: x86 vector ADD / MUL / SUB give the reference bytes", "[isa]") {
   int ran = 0;
   std::string why;
@@ -315,7 +427,7 @@ TEST_CASE("isa dispatch: x86 vector ADD / MUL / SUB give the reference bytes", "
       REQUIRE(forced.kernels[0] == table->vadd.name);
       REQUIRE(forced.kernels[1] == table->vmul.name);
       REQUIRE(forced.kernels[2] == table->vsub.name);
-      REQUIRE(forced.kernels[3] == std::string("add_s8_reference"));  // broadcast
+      REQUIRE(forced.kernels[3] == table->vadd.name);  // a row broadcast, row by row
     }
   }
   if (ran == 0) WARN("skipped: " << why);

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -386,4 +387,93 @@ TEST_CASE("transformer ops: float32 ERF is erf rounded to float32", "[transforme
   const std::vector<float> got = run_f32(*model, {in}, &kernel);
   CHECK(kernel == "unary_f32_reference");
   for (size_t i = 0; i < in.size(); ++i) CHECK(got[i] == static_cast<float>(std::erf(double(in[i]))));
+}
+
+namespace {
+
+struct BatchMatMulCase {
+  std::vector<int32_t> a, b, out;
+  bool transpose_b;
+  float a_scale, b_scale, out_scale;
+  int32_t a_zp, b_zp, out_zp;
+};
+
+// Output bytes and the kernel name of one BATCH_MATMUL model on `isa`.
+std::pair<std::vector<int8_t>, std::string> run_batch_matmul(const Model& model, const std::string& isa, int threads,
+                                                             const std::vector<int8_t>& a,
+                                                             const std::vector<int8_t>& b) {
+  Interpreter interpreter(model, InterpreterOptions{threads, isa});
+  const Status status = interpreter.prepare();
+  INFO(isa << ": " << status.message);
+  REQUIRE(status.ok());
+  std::memcpy(interpreter.input_buffer(0), a.data(), a.size());
+  std::memcpy(interpreter.input_buffer(1), b.data(), b.size());
+  REQUIRE(interpreter.invoke().ok());
+  const TensorDesc& out = model.tensors()[model.outputs()[0].tensor];
+  const int8_t* data = reinterpret_cast<const int8_t*>(interpreter.output_buffer(0));
+  return {std::vector<int8_t>(data, data + out.byte_size), interpreter.prepared_op(0).kernel_name()};
+}
+
+size_t element_count(const std::vector<int32_t>& shape) {
+  size_t n = 1;
+  for (int32_t d : shape) n *= static_cast<size_t>(d);
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("transformer ops: BATCH_MATMUL on every ISA's packed GEMM gives the reference bytes, 1 and 2 threads",
+          "[transformer_ops][isa]") {
+  const std::vector<BatchMatMulCase> cases = {
+      {{1, 4, 6, 8}, {1, 4, 5, 8}, {1, 4, 6, 5}, true, 0.05f, 0.04f, 0.5f, -3, 8, 1},             // Q * K^T
+      {{2, 3, 9, 7}, {2, 3, 7, 10}, {2, 3, 9, 10}, false, 0.02f, 0.03f, 0.0007f, -128, 127, 127},  // P * V
+      {{3, 1, 5, 4}, {2, 4, 6}, {3, 2, 5, 6}, false, 0.1f, 0.2f, 0.3f, 127, -128, -128},  // both broadcast
+      {{5, 4}, {3, 6, 4}, {3, 5, 6}, true, 1e-6f, 1e-6f, 10.0f, 0, 0, 0},                // A shared, tiny scale
+      {{3, 5, 4}, {4, 6}, {3, 5, 6}, false, 1e10f, 1e10f, 1e-10f, 5, -9, 3},             // B shared, huge scale
+      {{2, 7, 1}, {2, 1, 9}, {2, 7, 9}, false, 0.5f, 0.25f, 0.2f, 127, 127, -128},       // K = 1
+      {{2, 33, 17}, {2, 19, 17}, {2, 33, 19}, true, 0.011f, 0.017f, 0.09f, -20, 31, 7},  // rows over 2 threads
+  };
+  const char* const isas[] = {"avx512vnni", "avxvnni", "avx2", "sse41", "i8mm", "neondot", "neon"};
+  std::mt19937 rng(17);
+  int forced = 0;
+  std::string why;
+  for (const BatchMatMulCase& c : cases) {
+    for (fb::RequantRule rule : {fb::RequantRule::FP32, fb::RequantRule::FIXEDPOINT}) {
+      QfbWriter w;
+      const int ta = w.add_tensor("a", fb::DType::INT8, c.a, {c.a_scale}, {c.a_zp});
+      const int tb = w.add_tensor("b", fb::DType::INT8, c.b, {c.b_scale}, {c.b_zp});
+      const int to = w.add_tensor("out", fb::DType::INT8, c.out, {c.out_scale}, {c.out_zp});
+      fb::BatchMatMulOptionsT o;
+      o.transpose_b = c.transpose_b;
+      w.add_op(fb::OpType::BATCH_MATMUL, {ta, tb}, {to}, options_of(o), rule, "bmm");
+      w.add_input(ta);
+      w.add_input(tb);
+      w.add_output(to);
+      std::unique_ptr<Model> model;
+      const std::vector<uint8_t> bytes = w.serialize();
+      if (!Model::load_buffer(bytes.data(), bytes.size(), true, &model).ok()) {
+        // Only fixedpoint with a ratio >= 1 (the huge-scale case) is refused.
+        REQUIRE(rule == fb::RequantRule::FIXEDPOINT);
+        REQUIRE(double(c.a_scale) * c.b_scale / c.out_scale >= 1.0);
+        continue;
+      }
+      const std::vector<int8_t> a = random_input(element_count(c.a), rng());
+      const std::vector<int8_t> b = random_input(element_count(c.b), rng());
+      const auto reference = run_batch_matmul(*model, "reference", 1, a, b);
+      REQUIRE(reference.second == "batch_matmul_s8_reference");
+      for (const char* isa : isas) {
+        const KernelTable* table = find_kernel_table(isa, &why);
+        if (table == nullptr) continue;
+        ++forced;
+        INFO(isa << " rule " << fb::EnumNameRequantRule(rule) << " a " << element_count(c.a) << " b "
+                 << element_count(c.b));
+        for (int threads : {1, 2}) {
+          const auto got = run_batch_matmul(*model, isa, threads, a, b);
+          REQUIRE(got.first == reference.first);
+          if (table->gemm.run != nullptr && table->gemm.pack == &gemm_pack) REQUIRE(got.second == table->gemm.name);
+        }
+      }
+    }
+  }
+  if (forced == 0) WARN("skipped: " << why);
 }

@@ -1,0 +1,144 @@
+#include "kernels/batch_matmul_s8.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace qrt {
+namespace {
+
+// The GEMM packing parameters of B's packed block (see batch_matmul_s8.h);
+// `requant` points into p.
+GemmPackParams pack_params(const reference::BatchMatMulParams& p, const int8_t* weights, OutputRequant* requant) {
+  requant->rule = p.rule;
+  requant->rounding = FixedPointRounding::kDouble;
+  requant->multipliers = &p.multiplier;
+  requant->scales = &p.scale;
+  requant->per_channel = false;
+  requant->zero_point = p.output_zero_point;
+  requant->min = -128;
+  requant->max = 127;
+  GemmPackParams g;
+  g.n = p.n;
+  g.k = p.k;
+  g.weights = weights;
+  g.bias = nullptr;
+  g.input_zero_point = p.a_zero_point;
+  g.filter_zero_point = p.b_zero_point;
+  g.requant = *requant;
+  return g;
+}
+
+// The folded bias of one column (gemm_pack's formula with no bias):
+// -(input_offset + a_zero_point) * (sum_k W - K * b_zero_point), modulo 2^32.
+int32_t folded_bias(const GemmLayout& layout, const reference::BatchMatMulParams& p, int32_t column_sum) {
+  const int64_t folded = -int64_t{layout.input_offset + p.a_zero_point} *
+                         (int64_t{column_sum} - int64_t{p.k} * p.b_zero_point);
+  return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(folded)));
+}
+
+}  // namespace
+
+size_t batch_matmul_packed_b_size(const GemmLayout& layout, const reference::BatchMatMulParams& p) {
+  return gemm_packed_size(layout, p.rule, p.n, p.k);
+}
+
+void batch_matmul_init_packed_b(const GemmLayout& layout, const reference::BatchMatMulParams& p, void* packed) {
+  // gemm_pack of an all-zero B: the epilogue and the zero padding are what
+  // matter; batch_matmul_pack_b overwrites the weights and biases.
+  const std::vector<int8_t> zeros(static_cast<size_t>(p.n) * static_cast<size_t>(p.k), 0);
+  OutputRequant requant;
+  gemm_pack(layout, pack_params(p, zeros.data(), &requant), packed);
+}
+
+void batch_matmul_pack_b(const GemmLayout& layout, const reference::BatchMatMulParams& p, const int8_t* b,
+                         void* packed) {
+  const int nr = layout.nr, kr = layout.kr, k_total = p.k, n_total = p.n;
+  const size_t group_bytes = static_cast<size_t>(nr) * kr;  // one K group of a tile's weights
+  const size_t tile_bytes = gemm_tile_bytes(layout, p.rule, k_total);
+  uint8_t* tile = static_cast<uint8_t*>(packed);
+  for (int n0 = 0; n0 < n_total; n0 += nr, tile += tile_bytes) {
+    const int cols = std::min(nr, n_total - n0);
+    int32_t* bias = reinterpret_cast<int32_t*>(tile);
+    int8_t* w = reinterpret_cast<int8_t*>(tile + static_cast<size_t>(nr) * sizeof(int32_t));
+    if (p.transpose_b) {
+      // B is [N][K]: column j of the tile is row n0 + j, contiguous.
+      for (int j = 0; j < cols; ++j) {
+        const int8_t* row = b + static_cast<size_t>(n0 + j) * k_total;
+        int32_t sum = 0;
+        for (int k = 0; k < k_total; ++k) sum += row[k];
+        int8_t* dst = w + static_cast<size_t>(j) * kr;
+        for (int k0 = 0; k0 < k_total; k0 += kr, dst += group_bytes) {
+          const int len = std::min(kr, k_total - k0);
+          for (int t = 0; t < len; ++t) dst[t] = row[k0 + t];
+        }
+        bias[j] = sum;
+      }
+    } else {
+      // B is [K][N]: row k of B gives K position k of every column.
+      for (int j = 0; j < cols; ++j) bias[j] = 0;
+      int8_t* group = w;
+      for (int k0 = 0; k0 < k_total; k0 += kr, group += group_bytes) {
+        const int len = std::min(kr, k_total - k0);
+        for (int t = 0; t < len; ++t) {
+          const int8_t* src = b + static_cast<size_t>(k0 + t) * n_total + n0;
+          int8_t* dst = group + t;
+          for (int j = 0; j < cols; ++j) {
+            dst[static_cast<size_t>(j) * kr] = src[j];
+            bias[j] += src[j];
+          }
+        }
+      }
+    }
+    for (int j = 0; j < cols; ++j) bias[j] = folded_bias(layout, p, bias[j]);
+  }
+}
+
+void batch_matmul_s8_gemm(const GemmLayout& layout, GemmRunFn* run, const reference::BatchMatMulParams& p,
+                          const int8_t* a, const int8_t* b, int8_t* output, const BatchMatMulScratch& scratch,
+                          pthreadpool_t threadpool) {
+  int64_t batches = 1;
+  for (int d = 0; d < p.batch_rank; ++d) batches *= p.batch_dims[d];
+  const int64_t a_matrix = int64_t{p.m} * p.k;
+  const int64_t c_matrix = int64_t{p.m} * p.n;
+  OutputRequant requant;
+  GemmRunParams r = make_gemm_run_params(pack_params(p, nullptr, &requant), 0, static_cast<size_t>(p.k),
+                                         static_cast<size_t>(p.n));
+  const int8_t* packed_b = nullptr;  // the B matrix now in scratch.packed_b
+  // A group: `count` batches from `first`, one B, A matrices back to back.
+  int64_t first = 0, count = 0, group_a = 0, group_b = 0;
+  auto flush = [&] {
+    if (count == 0) return;
+    if (packed_b != b + group_b) {
+      batch_matmul_pack_b(layout, p, b + group_b, scratch.packed_b);
+      packed_b = b + group_b;
+    }
+    r.m = static_cast<size_t>(count * p.m);
+    gemm_run_parallel(run, layout, r, a + group_a, scratch.packed_b, scratch.panels, scratch.panel_stride,
+                      scratch.panel_count, output + first * c_matrix, threadpool);
+  };
+  int index[reference::kMaxBatchMatMulBatchRank] = {};
+  for (int64_t batch = 0; batch < batches; ++batch) {
+    int64_t a_offset = 0, b_offset = 0;
+    for (int d = 0; d < p.batch_rank; ++d) {
+      a_offset += index[d] * p.a_batch_stride[d];
+      b_offset += index[d] * p.b_batch_stride[d];
+    }
+    if (count > 0 && b_offset == group_b && a_offset == group_a + count * a_matrix) {
+      ++count;
+    } else {
+      flush();
+      first = batch;
+      count = 1;
+      group_a = a_offset;
+      group_b = b_offset;
+    }
+    // Next batch index, last dimension fastest (as the reference).
+    for (int d = p.batch_rank - 1; d >= 0; --d) {
+      if (++index[d] < p.batch_dims[d]) break;
+      index[d] = 0;
+    }
+  }
+  flush();
+}
+
+}  // namespace qrt
