@@ -260,12 +260,15 @@ struct Tables {
   size_t best = kIsaCount - 1;
 
   Tables() {
-    const bool cpuinfo = cpuinfo_initialize();
+    cpuinfo_initialize();  // the x86 tests read its results (all false if it failed)
     for (size_t i = kIsaCount; i-- > 0;) {
       table[i] = make_reference_table();
       table[i].isa = kIsas[i].name;
       kIsas[i].fill(&table[i]);
-      available[i] = i == kIsaCount - 1 || (cpuinfo && kIsas[i].available());
+      // Each ISA's test asks cpuinfo itself if it needs it (the ARM ones read
+      // the kernel's capability words): a failed cpuinfo_initialize must not
+      // hide ISAs that do not depend on it.
+      available[i] = i == kIsaCount - 1 || kIsas[i].available();
       if (available[i]) best = i;
     }
   }
