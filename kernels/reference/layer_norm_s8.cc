@@ -16,6 +16,12 @@ std::string init_layer_norm_params(int64_t rows, int depth, float input_scale, f
     return "scales must be finite and positive";
   }
   if (!(std::isfinite(epsilon) && epsilon > 0.0f)) return "epsilon " + std::to_string(epsilon) + " is not finite and positive";
+  // The largest |centred * row_scale| is 255 * input_scale / sqrt(epsilon)
+  // (a constant row); beyond float's range a zero gamma would make it NaN
+  // (inf * 0), whose conversion to int is undefined.
+  if (!(255.0 * input_scale / std::sqrt(static_cast<double>(epsilon)) <= 3.4e38)) {
+    return "input scale / sqrt(epsilon) is out of float range";
+  }
   if (output_zero_point < -128 || output_zero_point > 127) return "output zero point outside int8";
   params->rows = rows;
   params->depth = depth;

@@ -151,6 +151,13 @@ TEST_CASE("transformer ops: LAYER_NORM through the interpreter equals the refere
     REQUIRE(std::memcmp(interpreter.output_buffer(0), expected.data(), expected.size()) == 0);
   }
   require_refused(layer_norm_model(depth, gamma, beta, 0.0f), "epsilon");
+  // A huge input scale over a tiny epsilon would take a constant row to inf,
+  // and a zero gamma to NaN: refused before any kernel runs.
+  reference::LayerNormParams huge;
+  CHECK_THAT(reference::init_layer_norm_params(6, depth, 3e37f, 0.03f, -2, 1e-30f, gamma.data(), beta.data(), &huge),
+             Catch::Contains("out of float range"));
+  CHECK(reference::init_layer_norm_params(6, depth, 3e20f, 0.03f, -2, 1e-30f, gamma.data(), beta.data(), &huge)
+            .empty());
   require_refused(layer_norm_model(depth, std::vector<float>(depth + 1, 1.0f), beta, 1e-5f, depth + 1),
                   "gamma 'gamma' float32[17] should have shape [16]");
 }
