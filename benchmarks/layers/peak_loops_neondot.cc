@@ -1,11 +1,8 @@
 // SDOT (FEAT_DotProd, AArch64): 16 int8 products per instruction into four
 // int32 lanes. Compiled with -march=armv8.2-a+dotprod; run only when the core
-// has it. Eight chains, one asm statement each (see peak_loops_neon.cc).
-#include <arm_neon.h>
-
-#include <cstdint>
-
+// has it.
 #include "kernels/arm/isa_detection.h"
+#include "peak_chains_neon.h"
 #include "peak_loops.h"
 
 namespace qrt::bench {
@@ -13,22 +10,15 @@ namespace {
 
 int64_t sdot_loop(int64_t iterations) {
   const int8x16_t a = vdupq_n_s8(3), b = vdupq_n_s8(-5);
-  int32x4_t c0 = vdupq_n_s32(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-  for (int64_t i = 0; i < iterations; ++i) {
-#define QRT_SDOT(c) asm volatile("sdot %0.4s, %1.16b, %2.16b" : "+w"(c) : "w"(a), "w"(b))
-    QRT_SDOT(c0); QRT_SDOT(c1); QRT_SDOT(c2); QRT_SDOT(c3);
-    QRT_SDOT(c4); QRT_SDOT(c5); QRT_SDOT(c6); QRT_SDOT(c7);
-#undef QRT_SDOT
-  }
-  const int32x4_t sum = vaddq_s32(vaddq_s32(vaddq_s32(c0, c1), vaddq_s32(c2, c3)),
-                                  vaddq_s32(vaddq_s32(c4, c5), vaddq_s32(c6, c7)));
-  return vgetq_lane_s32(sum, 0);
+  return run_neon_chains(iterations, [&](int32x4_t& c) {
+    asm volatile("sdot %0.4s, %1.16b, %2.16b" : "+w"(c) : "w"(a), "w"(b));
+  });
 }
 
 }  // namespace
 
 void add_neondot_peak_loops(std::vector<PeakLoop>* loops) {
-  loops->push_back({"sdot_q", 8 * 16, arm::has_neondot, sdot_loop});
+  loops->push_back({"sdot_q", kNeonChains * 16, arm::has_neondot, sdot_loop});
 }
 
 }  // namespace qrt::bench
