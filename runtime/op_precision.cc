@@ -32,7 +32,14 @@ const char* op_precision(const Model& model, const OpDesc& op) {
     case fb::OpType::FULLY_CONNECTED_W4:
       return "int4 weights";
     case fb::OpType::DYNAMIC_FULLY_CONNECTED:
+    case fb::OpType::DYNAMIC_CONV_2D:
       return "dynamic int8";
+    case fb::OpType::LSTM:
+    case fb::OpType::GRU: {  // int8 gate weights: dynamic quantization
+      const TensorDesc* w = op.inputs.size() > 1 ? tensor_at(model, op.inputs[1]) : nullptr;
+      if (w != nullptr && w->dtype == DType::kInt8) return "dynamic int8";
+      break;
+    }
     case fb::OpType::QUANTIZE:
       return "float32->int8";
     case fb::OpType::DEQUANTIZE:

@@ -65,6 +65,53 @@ bool rewrite_node(IrGraph* g, size_t index) {
   return true;
 }
 
+// A float Conv with constant 4-D weights (OIHW) and an optional constant
+// bias -> DynamicConv, in place (its window attributes stay); false when the
+// node has another form (it then stays float32).
+bool rewrite_conv(IrGraph* g, size_t index) {
+  IrNode& n = g->nodes[index];
+  if (!n.domain.empty() || n.op_type != "Conv" || n.inputs.size() < 2 || n.outputs.size() != 1) return false;
+  const IrValue* w = g->find(n.inputs[1]);
+  if (!is_float32_constant(w) || w->shape.size() != 4) return false;
+  for (int64_t d : w->shape) {
+    if (d < 1) return false;
+  }
+  std::string bias;
+  if (n.inputs.size() > 2 && !n.inputs[2].empty()) {
+    const IrValue* b = g->find(n.inputs[2]);
+    if (!is_float32_constant(b) || b->element_count() != w->shape[0]) return false;
+    bias = n.inputs[2];
+  }
+  const HostTensor wt = host_tensor_from_value(*w);
+  std::string name = n.inputs[1] + "/s8";
+  for (int s = 1; g->values.count(name); ++s) name = n.inputs[1] + "/s8_" + std::to_string(s);
+  g->values[name] = quantize_dynamic_conv_weights(name, wt.f, w->shape);
+  n.op_type = kDynamicConvOp;
+  n.inputs = {n.inputs[0], name, bias};
+  return true;
+}
+
+// An LSTM / GRU whose W and R are float32 constants [D, G*H, K]: both become
+// int8 [D*G*H, K], symmetric per row (the op then quantizes X and each step's
+// hidden state per run). False when either is not such a constant.
+bool rewrite_rnn(IrGraph* g, size_t index) {
+  IrNode& n = g->nodes[index];
+  if (!n.domain.empty() || (n.op_type != "LSTM" && n.op_type != "GRU") || n.inputs.size() < 3) return false;
+  for (size_t k : {size_t{1}, size_t{2}}) {
+    const IrValue* v = g->find(n.inputs[k]);
+    if (!is_float32_constant(v) || v->shape.size() != 3 || v->element_count() < 1) return false;
+  }
+  for (size_t k : {size_t{1}, size_t{2}}) {
+    const IrValue& v = *g->find(n.inputs[k]);
+    const HostTensor t = host_tensor_from_value(v);
+    std::string name = n.inputs[k] + "/s8";
+    for (int s = 1; g->values.count(name); ++s) name = n.inputs[k] + "/s8_" + std::to_string(s);
+    g->values[name] = quantize_dynamic_conv_weights(name, t.f, {v.shape[0] * v.shape[1], v.shape[2]});
+    n.inputs[k] = name;
+  }
+  return true;
+}
+
 // MatMul -> Add (its only reader) of a float32 constant with one value per
 // output column: the constant becomes the node's bias (the op adds it after
 // the scaling, as the Add did).
@@ -115,9 +162,18 @@ IrGraph dynamic_quantize_float_graph(IrGraph graph, std::vector<std::string>* no
   QuantizeOptions all_float;
   all_float.keep_float = {kKeepAllFloat};
   IrGraph g = quantize_graph(graph, all_float);  // every node float32, marked so
-  int rewritten = 0, fused = 0, kept = 0;
+  int rewritten = 0, fused = 0, kept = 0, convs = 0, conv_relus = 0, rnns = 0;
   std::vector<bool> erase(g.nodes.size(), false);
   for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (!erase[i] && rewrite_rnn(&g, i)) {
+      ++rnns;
+      continue;
+    }
+    if (!erase[i] && rewrite_conv(&g, i)) {
+      ++convs;
+      conv_relus += fuse_relu(&g, i, &erase) ? 1 : 0;
+      continue;
+    }
     const bool candidate = g.nodes[i].domain.empty() && (g.nodes[i].op_type == "Gemm" || g.nodes[i].op_type == "MatMul");
     if (erase[i] || !candidate) continue;
     if (!rewrite_node(&g, i)) {
@@ -134,6 +190,15 @@ IrGraph dynamic_quantize_float_graph(IrGraph graph, std::vector<std::string>* no
                    (rewritten == 1 ? "" : "s") + " -> DYNAMIC_FULLY_CONNECTED with int8 per-channel weights (" +
                    std::to_string(fused) + " with a fused Relu); activations stay float32, quantized per inference" +
                    (kept ? "; " + std::to_string(kept) + " Gemm / MatMul without a constant 2-D B stay float32" : ""));
+  if (rnns > 0) {
+    notes->push_back("dynamic quantization: " + std::to_string(rnns) + " LSTM / GRU node" + (rnns == 1 ? "" : "s") +
+                     " with int8 per-row W and R; X and each step's hidden state quantized per run");
+  }
+  if (convs > 0) {
+    notes->push_back("dynamic quantization: " + std::to_string(convs) + " Conv node" + (convs == 1 ? "" : "s") +
+                     " -> DYNAMIC_CONV_2D with int8 per-channel weights (" + std::to_string(conv_relus) +
+                     " with a fused Relu)");
+  }
   return g;
 }
 

@@ -1,9 +1,11 @@
 // Dynamic quantization of a float ONNX model (qconvert --dynamic): the
-// constant weights of Gemm and MatMul become int8, symmetric per output
-// channel; activations stay float32 and each DYNAMIC_FULLY_CONNECTED op
-// quantizes its input per inference from its actual range
-// (kernels/reference/dynamic_fully_connected_f32s8.h). Every other node runs
-// on the float32 path. No calibration data is needed.
+// constant weights of Gemm, MatMul and Conv become int8, symmetric per
+// output channel; activations stay float32 and each DYNAMIC_FULLY_CONNECTED
+// / DYNAMIC_CONV_2D op quantizes its input per inference from its actual
+// range (kernels/reference/dynamic_fully_connected_f32s8.h,
+// dynamic_conv2d_f32s8.h), as onnxruntime.quantization.quantize_dynamic's
+// graphs do. Every other node runs on the float32 path. No calibration data
+// is needed.
 #pragma once
 
 #include <cstddef>
@@ -17,8 +19,8 @@
 
 namespace qrt::convert {
 
-// float form -> quantized form with DynamicFullyConnected nodes
-// (converter/onnx/dynamic_quant_import.h) and every other node float32. An
+// float form -> quantized form with DynamicFullyConnected and DynamicConv
+// nodes (converter/onnx/dynamic_quant_import.h) and every other node float32. An
 // Add of a per-column constant after a MatMul becomes its bias, and a Relu
 // that alone reads a rewritten node's output fuses into it. Throws
 // std::runtime_error (FloatExecutorError, QuantizeError) with a message.

@@ -48,6 +48,9 @@ FloatOpFunction find_float_op(const std::string& op_type) {
       {"Cast", run_cast},
       {"LayerNormalization", run_layer_normalization},
       {"ReduceMean", run_reduce_mean},
+      {"Expand", run_expand},
+      {"LSTM", run_lstm},
+      {"GRU", run_gru},
   };
   const auto it = table.find(op_type);
   return it == table.end() ? nullptr : it->second;

@@ -58,5 +58,8 @@ std::vector<HostTensor> run_gather(const FloatOpContext&);
 std::vector<HostTensor> run_cast(const FloatOpContext&);
 std::vector<HostTensor> run_layer_normalization(const FloatOpContext&);  // float_ops_norm.cc
 std::vector<HostTensor> run_reduce_mean(const FloatOpContext&);
+std::vector<HostTensor> run_expand(const FloatOpContext&);  // float_ops_expand.cc
+std::vector<HostTensor> run_lstm(const FloatOpContext&);  // float_ops_rnn.cc
+std::vector<HostTensor> run_gru(const FloatOpContext&);
 
 }  // namespace qrt::convert

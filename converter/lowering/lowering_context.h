@@ -112,6 +112,10 @@ void emit_conv(Context& c, const IrNode& n);
 void emit_fully_connected(Context& c, const IrNode& n);
 // DynamicFullyConnected (dynamic quantization, lower_dynamic_fully_connected.cc).
 void emit_dynamic_fully_connected(Context& c, const IrNode& n);
+// DynamicConv (dynamic quantization, lower_dynamic_conv.cc).
+void emit_dynamic_conv(Context& c, const IrNode& n);
+// LSTM and GRU, float32 or int8 (--dynamic) weights (lower_rnn.cc).
+void emit_rnn(Context& c, const IrNode& n);
 // ConvInteger, MatMulInteger, DynamicQuantizeLinear (lower_integer_ops.cc).
 void emit_conv_integer(Context& c, const IrNode& n);
 void emit_matmul_integer(Context& c, const IrNode& n);

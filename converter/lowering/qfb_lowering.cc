@@ -16,6 +16,9 @@ const std::map<std::string, Emitter>& emitters() {
       {"Gather", emit_gather},
       {"Erf", emit_table_op},
       {"DynamicFullyConnected", emit_dynamic_fully_connected},  // dynamic quantization
+      {"DynamicConv", emit_dynamic_conv},
+      {"LSTM", emit_rnn},  // float32 activations; int8 weights with --dynamic
+      {"GRU", emit_rnn},
       {"ConvInteger", emit_conv_integer},                       // int32 accumulator outputs
       {"MatMulInteger", emit_matmul_integer},
       {"DynamicQuantizeLinear", emit_dynamic_quantize_linear},
@@ -204,7 +207,7 @@ void lower_to_qfb(const IrGraph& graph, const LoweringOptions& options, QfbWrite
   std::string float_nodes;
   size_t float_count = 0;
   for (const IrNode& n : graph.nodes) {
-    if (!is_float_node(graph, n) || n.op_type == "DynamicFullyConnected") continue;  // int8 weights, own op
+    if (!is_float_node(graph, n) || n.op_type == "DynamicFullyConnected" || n.op_type == "DynamicConv") continue;  // int8 weights, own op
     if (++float_count <= 8) float_nodes += (float_count > 1 ? ", " : "") + n.name;
   }
   if (float_count) {

@@ -200,6 +200,162 @@ bool rewrite_matmul_integer(IrGraph& g, const Readers& r, size_t i, std::vector<
   return true;
 }
 
+// ---- DynamicQuantizeLinear -> ConvInteger -> Cast -> Mul [-> Add] ----------
+
+// ConvInteger's w [M, C/g, kH, kW] (uint8 / int8) with a zero point per
+// tensor or per output channel and the scales `scales` (one or M) -> int8
+// OIHW with zero point 0: exact when every w - zp fits int8, otherwise
+// re-quantized symmetric per channel from the real weights (with a note).
+IrValue conv_integer_weights(const IrGraph& g, const IrNode& node, const IrValue& w, const std::string& zp_name,
+                             const std::vector<float>& scales, std::vector<std::string>* notes) {
+  const std::string where = "node '" + node.name + "' (" + node.op_type + ")";
+  if (w.shape.size() != 4) throw ImportError(where + ": weights '" + w.name + "' must be a 4-D constant");
+  for (int64_t d : w.shape) {
+    if (d < 1) throw ImportError(where + ": weights '" + w.name + "' are empty");
+  }
+  if (w.dtype != IrDType::kInt8 && w.dtype != IrDType::kUInt8) {
+    throw ImportError(where + ": weights '" + w.name + "' must be int8 or uint8");
+  }
+  const int64_t m = w.shape[0], per_channel_size = w.element_count() / m;
+  const std::vector<int64_t> q = constant_ints(w, where + " weights");
+  std::vector<int64_t> zps = {0};
+  if (!zp_name.empty()) {
+    const IrValue* zp = constant(g, zp_name);
+    if (zp == nullptr) throw ImportError(where + ": the weight zero point '" + zp_name + "' must be a constant");
+    zps = constant_ints(*zp, where + " weight zero point");
+  }
+  if (zps.size() != 1 && zps.size() != static_cast<size_t>(m)) {
+    throw ImportError(where + ": the weight zero point has " + std::to_string(zps.size()) + " values for " +
+                      std::to_string(m) + " output channels");
+  }
+  for (float s : scales) {
+    if (!std::isfinite(s) || !(s > 0.0f)) throw ImportError(where + ": weight scales must be finite and positive");
+  }
+  bool exact = true;
+  std::vector<int8_t> out(q.size());
+  for (int64_t c = 0; c < m; ++c) {
+    const int64_t zp = zps[zps.size() == 1 ? 0 : c];
+    for (int64_t i = 0; i < per_channel_size; ++i) {
+      const int64_t v = q[c * per_channel_size + i] - zp;
+      exact = exact && v >= -128 && v <= 127;
+      out[c * per_channel_size + i] = static_cast<int8_t>(std::clamp<int64_t>(v, -128, 127));
+    }
+  }
+  if (!exact) {
+    std::vector<float> real(q.size());
+    for (int64_t c = 0; c < m; ++c) {
+      for (int64_t i = 0; i < per_channel_size; ++i) {
+        real[c * per_channel_size + i] = static_cast<float>(q[c * per_channel_size + i] - zps[zps.size() == 1 ? 0 : c]) *
+                                         scales[scales.size() == 1 ? 0 : c];
+      }
+    }
+    notes->push_back(where + ": weights minus their zero point do not fit int8; re-quantized symmetric per channel");
+    return quantize_dynamic_conv_weights(fresh_name(g, w.name + "/s8"), real, w.shape);
+  }
+  IrValue v;
+  v.name = fresh_name(g, w.name + "/s8");
+  v.dtype = IrDType::kInt8;
+  v.shape = w.shape;
+  v.is_constant = true;
+  v.data.resize(out.size());
+  std::memcpy(v.data.data(), out.data(), out.size());
+  IrQuantization wq;
+  wq.scales = scales;
+  wq.zero_points.assign(scales.size(), 0);
+  wq.axis = scales.size() == 1 ? -1 : 0;
+  v.quantization = wq;
+  return v;
+}
+
+// A float32 constant that broadcasts onto an NCHW output [.., M, H, W] as
+// one value per channel: M values shaped [1, M, 1, 1] or [M, 1, 1] (or one
+// value, for `allow_scalar`). [M] alone would run along W, not along M.
+bool per_channel_nchw(const IrValue* v, int64_t m, bool allow_scalar) {
+  if (v == nullptr || v->dtype != IrDType::kFloat32 || v->quantization) return false;
+  if (allow_scalar && v->element_count() == 1 && v->shape.size() <= 4) return true;
+  return v->shape == std::vector<int64_t>{1, m, 1, 1} || v->shape == std::vector<int64_t>{m, 1, 1};
+}
+
+// The bias of the Add after the Mul: a per-channel constant, or Reshape(a
+// float32 [M] constant, a constant shape resolving to [1, M, 1, 1]) read by
+// the Add alone, as quantize_dynamic writes it (its node index in *reshape).
+std::string conv_bias(const IrGraph& g, const Readers& r, const std::string& name, int64_t m, int* reshape) {
+  *reshape = -1;
+  const IrValue* c = constant(g, name);
+  if (c != nullptr) return per_channel_nchw(c, m, false) ? name : "";
+  const int p = r.made_by(name);
+  if (p < 0 || !is_default(g.nodes[p], "Reshape") || !has_shape(g.nodes[p], 2) || r.sole(name) < 0) return "";
+  const IrValue* data = constant(g, g.nodes[p].inputs[0]);
+  const IrValue* target = constant(g, g.nodes[p].inputs[1]);
+  if (data == nullptr || target == nullptr || data->dtype != IrDType::kFloat32 || data->quantization ||
+      data->element_count() != m) {
+    return "";
+  }
+  std::vector<int64_t> shape = constant_ints(*target, "bias shape");
+  if (shape.size() != 4) return "";
+  for (int64_t& d : shape) d = d == -1 ? m : d;  // the other three must be 1: -1 then stands for M
+  if (shape != std::vector<int64_t>{1, m, 1, 1}) return "";
+  *reshape = p;
+  return g.nodes[p].inputs[0];
+}
+
+bool rewrite_conv_integer(IrGraph& g, const Readers& r, size_t i, std::vector<bool>* erase,
+                          std::vector<std::string>* notes) {
+  const IrNode& conv = g.nodes[i];
+  if (conv.inputs.size() < 3 || conv.inputs[2].empty() || conv.outputs.empty() || conv.outputs[0].empty()) return false;
+  const int d = r.made_by(conv.inputs[0]);
+  if (d < 0 || !is_default(g.nodes[d], "DynamicQuantizeLinear") || !has_shape(g.nodes[d], 1)) return false;
+  const IrNode& dql = g.nodes[d];
+  if (dql.inputs[0].empty() || dql.outputs.size() < 3 || dql.outputs[0] != conv.inputs[0] ||
+      dql.outputs[2] != conv.inputs[2]) {
+    return false;
+  }
+  const IrValue* w = constant(g, conv.inputs[1]);
+  if (w == nullptr || w->shape.size() != 4 || w->shape[0] < 1) return false;
+  const int64_t m = w->shape[0];
+  const int cast = r.sole(conv.outputs[0]);
+  if (cast < 0 || !is_default(g.nodes[cast], "Cast") || !has_shape(g.nodes[cast], 1) ||
+      g.nodes[cast].int_attribute("to", 0) != kOnnxFloat) {
+    return false;
+  }
+  const int mul = r.sole(g.nodes[cast].outputs[0]);
+  if (mul < 0 || !is_default(g.nodes[mul], "Mul") || !has_shape(g.nodes[mul], 2)) return false;
+  const IrNode& s = g.nodes[mul];
+  const std::string scale_product = s.inputs[0] == g.nodes[cast].outputs[0] ? s.inputs[1] : s.inputs[0];
+  const int p = r.made_by(scale_product);
+  if (p < 0 || !is_default(g.nodes[p], "Mul") || !has_shape(g.nodes[p], 2)) return false;
+  const IrNode& pm = g.nodes[p];
+  const std::string weight_scale =
+      pm.inputs[0] == dql.outputs[1] ? pm.inputs[1] : pm.inputs[1] == dql.outputs[1] ? pm.inputs[0] : "";
+  const IrValue* ws = constant(g, weight_scale);
+  if (!per_channel_nchw(ws, m, true)) return false;  // another broadcast is not one scale per channel
+  const std::vector<float> scales = constant_floats(*ws, "node '" + conv.name + "' weight scale");
+  IrValue weights = conv_integer_weights(g, conv, *w, conv.inputs.size() > 3 ? conv.inputs[3] : "", scales, notes);
+  std::string output = s.outputs[0], bias;
+  const int add = r.sole(output);
+  if (add >= 0 && is_default(g.nodes[add], "Add") && has_shape(g.nodes[add], 2)) {
+    const IrNode& a = g.nodes[add];
+    int reshape = -1;
+    bias = conv_bias(g, r, a.inputs[0] == output ? a.inputs[1] : a.inputs[0], m, &reshape);
+    if (!bias.empty()) {
+      output = a.outputs[0];
+      (*erase)[add] = true;
+      if (reshape >= 0) (*erase)[reshape] = true;
+    }
+  }
+  (*erase)[cast] = (*erase)[mul] = true;  // the scale product's Mul and the DynamicQuantizeLinear go when unread
+  IrNode node;
+  node.name = conv.name;
+  node.op_type = kDynamicConvOp;
+  node.attributes = conv.attributes;  // kernel_shape, pads, strides, dilations, group, auto_pad
+  node.attributes[kKeepFloatAttribute] = float_marker();
+  node.inputs = {dql.inputs[0], weights.name, bias};
+  node.outputs = {output};
+  g.values[weights.name] = std::move(weights);
+  g.nodes[i] = std::move(node);
+  return true;
+}
+
 bool rewrite_dynamic_quantize_matmul(IrGraph& g, size_t i, std::vector<std::string>* notes) {
   const IrNode& m = g.nodes[i];
   const std::string where = "node '" + m.name + "' (DynamicQuantizeMatMul)";
@@ -277,8 +433,39 @@ IrValue quantize_dynamic_weights(const std::string& name, const std::vector<floa
   return out;
 }
 
+IrValue quantize_dynamic_conv_weights(const std::string& name, const std::vector<float>& w,
+                                      const std::vector<int64_t>& shape) {
+  const int64_t m = shape.at(0);
+  const size_t per_channel = w.size() / static_cast<size_t>(m);
+  IrQuantization q;
+  q.axis = 0;
+  std::vector<int8_t> out(w.size());
+  for (int64_t c = 0; c < m; ++c) {
+    const float* row = w.data() + static_cast<size_t>(c) * per_channel;
+    float peak = 0.0f;
+    for (size_t i = 0; i < per_channel; ++i) peak = std::max(peak, std::fabs(row[i]));
+    const float scale = peak > 0.0f && std::isfinite(peak) ? peak / 127.0f : 1.0f;  // all zero: any scale is exact
+    q.scales.push_back(scale);
+    q.zero_points.push_back(0);
+    for (size_t i = 0; i < per_channel; ++i) {
+      const float v = std::nearbyint(row[i] / scale);
+      out[static_cast<size_t>(c) * per_channel + i] =
+          static_cast<int8_t>(std::isnan(v) ? 0.0f : std::clamp(v, -127.0f, 127.0f));
+    }
+  }
+  IrValue v;
+  v.name = name;
+  v.dtype = IrDType::kInt8;
+  v.shape = shape;
+  v.is_constant = true;
+  v.data.resize(out.size());
+  std::memcpy(v.data.data(), out.data(), out.size());
+  v.quantization = q;
+  return v;
+}
+
 int import_dynamic_quantization(IrGraph& graph, std::vector<std::string>* notes) {
-  int made = 0;
+  int made = 0, convs = 0;
   {
     const Readers readers(graph);
     std::vector<bool> erase(graph.nodes.size(), false);
@@ -287,6 +474,10 @@ int import_dynamic_quantization(IrGraph& graph, std::vector<std::string>* notes)
       if (erase[i]) continue;
       if (is_default(n, "MatMulInteger")) {
         made += rewrite_matmul_integer(graph, readers, i, &erase, notes) ? 1 : 0;
+      } else if (is_default(n, "ConvInteger")) {
+        const bool fused = rewrite_conv_integer(graph, readers, i, &erase, notes);
+        made += fused ? 1 : 0;
+        convs += fused ? 1 : 0;
       } else if (n.domain == "com.microsoft" && n.op_type == "DynamicQuantizeMatMul") {
         made += rewrite_dynamic_quantize_matmul(graph, i, notes) ? 1 : 0;
       }
@@ -314,9 +505,15 @@ int import_dynamic_quantization(IrGraph& graph, std::vector<std::string>* notes)
   }
   remove_dead_values(graph);
   mark_float_nodes(graph);
-  notes->push_back("dynamic quantization: " + std::to_string(made) +
-                   " MatMulInteger / DynamicQuantizeMatMul pattern" + (made == 1 ? "" : "s") +
-                   " -> DYNAMIC_FULLY_CONNECTED (input quantized per inference)");
+  const int fcs = made - convs;
+  if (fcs > 0) {
+    notes->push_back("dynamic quantization: " + std::to_string(fcs) + " MatMulInteger / DynamicQuantizeMatMul pattern" +
+                     (fcs == 1 ? "" : "s") + " -> DYNAMIC_FULLY_CONNECTED (input quantized per inference)");
+  }
+  if (convs > 0) {
+    notes->push_back("dynamic quantization: " + std::to_string(convs) + " ConvInteger pattern" +
+                     (convs == 1 ? "" : "s") + " -> DYNAMIC_CONV_2D (input quantized per inference)");
+  }
   return made;
 }
 

@@ -50,6 +50,9 @@ bool is_float_op(const Model& model, const OpDesc& op) {
     case fb::OpType::RESHAPE:
     case fb::OpType::FULLY_CONNECTED_W4:
     case fb::OpType::DYNAMIC_FULLY_CONNECTED:
+    case fb::OpType::DYNAMIC_CONV_2D:
+    case fb::OpType::LSTM:
+    case fb::OpType::GRU:
     case fb::OpType::DYNAMIC_QUANTIZE_LINEAR: return false;  // float32 by definition, with its own glue
     case fb::OpType::GATHER: return false;  // int8 or float32 tables alike
     case fb::OpType::TRANSPOSE: {  // 32-bit words: float32, or the int32 results of CONV_INTEGER

@@ -18,7 +18,7 @@
 namespace qrt {
 
 // True for an op other than QUANTIZE, DEQUANTIZE, RESHAPE, GATHER,
-// FULLY_CONNECTED_W4, DYNAMIC_FULLY_CONNECTED and DYNAMIC_QUANTIZE_LINEAR
+// FULLY_CONNECTED_W4, DYNAMIC_FULLY_CONNECTED, DYNAMIC_CONV_2D, LSTM, GRU and DYNAMIC_QUANTIZE_LINEAR
 // (which handle float32 themselves) whose first input or first output is
 // float32; and for a TRANSPOSE of int32 values (the same 32-bit word moves).
 bool is_float_op(const Model& model, const OpDesc& op);

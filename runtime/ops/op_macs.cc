@@ -32,6 +32,7 @@ uint64_t op_macs(const Model& model, const OpDesc& op) {
   switch (op.type) {
     case fb::OpType::CONV_2D:  // OHWI
     case fb::OpType::CONV_INTEGER:
+    case fb::OpType::DYNAMIC_CONV_2D:
       if (w.size() != 4) return 0;
       return saturating_mul(saturating_mul(outputs, dim(w, 1)), saturating_mul(dim(w, 2), dim(w, 3)));
     case fb::OpType::DEPTHWISE_CONV_2D:  // 1HWC
@@ -42,6 +43,14 @@ uint64_t op_macs(const Model& model, const OpDesc& op) {
     case fb::OpType::MATMUL_INTEGER:
       if (w.size() != 2) return 0;
       return saturating_mul(outputs, dim(w, 1));
+    case fb::OpType::LSTM:  // Y [S, D, B, H] times G * (I + H): W [D*G*H, I], R [D*G*H, H]
+    case fb::OpType::GRU: {
+      if (w.size() != 2 || op.inputs.size() < 3 || op.inputs[2] < 0) return 0;
+      const std::vector<int32_t>& r = model.tensors()[op.inputs[2]].shape;
+      if (r.size() != 2 || dim(r, 1) == 0) return 0;
+      const uint64_t gates = op.type == fb::OpType::LSTM ? 4 : 3;
+      return saturating_mul(saturating_mul(outputs, gates), dim(w, 1) + dim(r, 1));
+    }
     case fb::OpType::FULLY_CONNECTED_W4:  // packed [N, ceil(K/2)]: K is the input's last dimension
       if (op.inputs[0] < 0 || model.tensors()[op.inputs[0]].shape.empty()) return 0;
       return saturating_mul(outputs, static_cast<uint64_t>(model.tensors()[op.inputs[0]].shape.back()));

@@ -50,6 +50,9 @@ OpEntry find_entry(fb::OpType type) {
     case fb::OpType::CONV_INTEGER: return {validate_conv_integer, prepare_conv_integer};
     case fb::OpType::MATMUL_INTEGER: return {validate_matmul_integer, prepare_matmul_integer};
     case fb::OpType::DYNAMIC_QUANTIZE_LINEAR: return {validate_dynamic_quantize_linear, prepare_dynamic_quantize_linear};
+    case fb::OpType::DYNAMIC_CONV_2D: return {validate_dynamic_conv2d, prepare_dynamic_conv2d};
+    case fb::OpType::LSTM: return {validate_lstm, prepare_lstm};
+    case fb::OpType::GRU: return {validate_gru, prepare_gru};
     case fb::OpType::BATCH_MATMUL: return {validate_batch_matmul, prepare_batch_matmul};
     case fb::OpType::LAYER_NORM: return {validate_layer_norm, prepare_layer_norm};
     case fb::OpType::GATHER: return {validate_gather, prepare_gather};
@@ -73,6 +76,9 @@ bool op_requantizes(fb::OpType type) {
     case fb::OpType::DEQUANTIZE:
     case fb::OpType::FULLY_CONNECTED_W4:  // float32 in and out
     case fb::OpType::DYNAMIC_FULLY_CONNECTED:
+    case fb::OpType::DYNAMIC_CONV_2D:
+    case fb::OpType::LSTM:  // float32 activations
+    case fb::OpType::GRU:
     case fb::OpType::CONV_INTEGER:        // int32 accumulators out
     case fb::OpType::MATMUL_INTEGER:
     case fb::OpType::DYNAMIC_QUANTIZE_LINEAR: return false;  // computes its own scale

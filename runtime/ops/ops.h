@@ -94,6 +94,16 @@ Status prepare_matmul_integer(const Model&, const OpDesc&, const KernelTable&, s
 Status validate_dynamic_quantize_linear(const Model&, const OpDesc&);
 Status prepare_dynamic_quantize_linear(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
 
+// dynamic_conv2d_op.cc: float32 in and out, int8 filter, the input quantized per run
+Status validate_dynamic_conv2d(const Model&, const OpDesc&);
+Status prepare_dynamic_conv2d(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
+
+// rnn_ops.cc: LSTM and GRU, float32 activations, float32 or int8 (dynamic) weights
+Status validate_lstm(const Model&, const OpDesc&);
+Status prepare_lstm(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
+Status validate_gru(const Model&, const OpDesc&);
+Status prepare_gru(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);
+
 // transformer_ops.cc: BATCH_MATMUL, LAYER_NORM, GATHER (ERF is a table op in lut_ops.cc)
 Status validate_batch_matmul(const Model&, const OpDesc&);
 Status prepare_batch_matmul(const Model&, const OpDesc&, const KernelTable&, std::unique_ptr<PreparedOp>*);

@@ -58,9 +58,70 @@ void append(void* context, void* data, int size) {
   out->insert(out->end(), p, p + size);
 }
 
+// DYNAMIC_CONV_2D (op type 50): float32 NHWC [1,5,4,3] -> 3x3, pads 1 ->
+// [1,5,4,4], int8 per-channel filter, float32 bias, RELU.
+Bytes dynamic_conv_seed() {
+  using namespace qrt;
+  QfbWriter w;
+  const int x = w.add_tensor("x", fb::DType::FLOAT32, {1, 5, 4, 3});
+  const int y = w.add_tensor("y", fb::DType::FLOAT32, {1, 5, 4, 4});
+  std::vector<int8_t> filter(4 * 3 * 3 * 3);
+  for (size_t i = 0; i < filter.size(); ++i) filter[i] = static_cast<int8_t>((i * 37) % 255 - 127);
+  const int f = w.add_constant("w", fb::DType::INT8, {4, 3, 3, 3}, to_bytes(filter), {0.01f, 0.02f, 0.005f, 0.03f},
+                               {0, 0, 0, 0}, 0);
+  const int b = w.add_constant("b", fb::DType::FLOAT32, {4}, to_bytes(std::vector<float>{0.5f, -0.25f, 0.0f, 1.0f}));
+  fb::Conv2DOptionsT o;
+  o.padding = fb::Padding::EXPLICIT;
+  o.pad_top = o.pad_bottom = o.pad_left = o.pad_right = 1;
+  o.activation = fb::Activation::RELU;
+  fb::OpOptionsUnion options;
+  options.Set(std::move(o));
+  w.add_op(fb::OpType::DYNAMIC_CONV_2D, {x, f, b}, {y}, std::move(options), fb::RequantRule::FP32, "dconv");
+  w.add_input(x, fb::DType::FLOAT32);
+  w.add_output(y, fb::DType::FLOAT32);
+  return w.serialize();
+}
+
+// LSTM (op type 51) with int8 per-row W / R (dynamic quantization): X
+// [3, 1, 4], hidden 2, forward, bias; and the float32 GRU (52) form.
+Bytes rnn_seed(bool lstm) {
+  using namespace qrt;
+  QfbWriter w;
+  const int gates = lstm ? 4 : 3, rows = gates * 2;
+  const int x = w.add_tensor("x", fb::DType::FLOAT32, {3, 1, 4});
+  std::vector<int32_t> inputs = {x};
+  if (lstm) {
+    std::vector<int8_t> wv(rows * 4), rv(rows * 2);
+    for (size_t i = 0; i < wv.size(); ++i) wv[i] = static_cast<int8_t>((i * 29) % 255 - 127);
+    for (size_t i = 0; i < rv.size(); ++i) rv[i] = static_cast<int8_t>((i * 53) % 255 - 127);
+    inputs.push_back(w.add_constant("W", fb::DType::INT8, {rows, 4}, to_bytes(wv), std::vector<float>(rows, 0.01f),
+                                    std::vector<int32_t>(rows, 0), 0));
+    inputs.push_back(w.add_constant("R", fb::DType::INT8, {rows, 2}, to_bytes(rv), {0.02f}, {0}, -1));
+  } else {
+    inputs.push_back(w.add_constant("W", fb::DType::FLOAT32, {rows, 4}, to_bytes(std::vector<float>(rows * 4, 0.1f))));
+    inputs.push_back(w.add_constant("R", fb::DType::FLOAT32, {rows, 2}, to_bytes(std::vector<float>(rows * 2, -0.2f))));
+  }
+  inputs.push_back(w.add_constant("B", fb::DType::FLOAT32, {1, 2 * rows}, to_bytes(std::vector<float>(2 * rows, 0.05f))));
+  const int y = w.add_tensor("y", fb::DType::FLOAT32, {3, 1, 1, 2});
+  std::vector<int32_t> outputs = {y, w.add_tensor("y_h", fb::DType::FLOAT32, {1, 1, 2})};
+  if (lstm) outputs.push_back(w.add_tensor("y_c", fb::DType::FLOAT32, {1, 1, 2}));
+  fb::RnnOptionsT o;
+  o.hidden_size = 2;
+  o.linear_before_reset = !lstm;
+  fb::OpOptionsUnion options;
+  options.Set(std::move(o));
+  w.add_op(lstm ? fb::OpType::LSTM : fb::OpType::GRU, inputs, outputs, std::move(options), fb::RequantRule::FP32, "rnn");
+  w.add_input(x, fb::DType::FLOAT32);
+  w.add_output(y, fb::DType::FLOAT32);
+  return w.serialize();
+}
+
 void qfb_seeds(const fs::path& dir) {
   using namespace qrt;
   write(dir / "reshape.qfb", test::reshape_model());
+  write(dir / "dynamic_conv.qfb", dynamic_conv_seed());
+  write(dir / "lstm_dynamic.qfb", rnn_seed(true));
+  write(dir / "gru_float.qfb", rnn_seed(false));
   write(dir / "small_cnn_fixedpoint.qfb", test::small_cnn(fb::RequantRule::FIXEDPOINT).writer.serialize());
   write(dir / "small_cnn_fp32.qfb", test::small_cnn(fb::RequantRule::FP32).writer.serialize());
   std::vector<std::string> isas;

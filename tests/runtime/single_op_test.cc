@@ -1243,6 +1243,9 @@ TEST_CASE("single op: the cases cover every op type of the schema", "[single_op]
   covered.insert("FULLY_CONNECTED_W4");  // int4_fully_connected_w4_op_test.cc
   // ONNX's integer ops (int32 out, or run-time quantization): integer_ops_op_test.cc.
   for (const char* name : {"CONV_INTEGER", "MATMUL_INTEGER", "DYNAMIC_QUANTIZE_LINEAR"}) covered.insert(name);
+  // Dynamic quantization block: dynamic_conv2d_op_test.cc and rnn_ops_test.cc
+  // compare them with their reference kernels.
+  for (const char* name : {"DYNAMIC_CONV_2D", "LSTM", "GRU"}) covered.insert(name);
   for (const fb::OpType type : fb::EnumValuesOpType()) {
     const std::string name = fb::EnumNameOpType(type);
     INFO("op type " << name);

@@ -211,7 +211,7 @@ QRT_API qrt_status qrt_interpreter_get_op_info(const qrt_interpreter* interprete
                                                qrt_op_info* info);
 /* The precision op `index` computes in (indexed as qrt_interpreter_get_op_info):
  * "int8", "float32", "float32+fp16 weights", "int4 weights" (FULLY_CONNECTED_W4),
- * "dynamic int8" (DYNAMIC_FULLY_CONNECTED), "float32->int8" (QUANTIZE),
+ * "dynamic int8" (DYNAMIC_FULLY_CONNECTED, DYNAMIC_CONV_2D), "float32->int8" (QUANTIZE),
  * "int8->float32" (DEQUANTIZE), "int16" or "int32"; a static string. After
  * prepare. A function of its own rather than a qrt_op_info field, so that
  * callers built against the older, smaller struct stay correct. */
