@@ -17,6 +17,23 @@ int lane_order_channel(int channel_tile, int q) {
 
 }  // namespace
 
+void dwconv_pack_epilogue(const OutputRequant& requant, int channel, int channel_tile, int q, uint8_t* epilogue) {
+  const int index = requant.per_channel ? channel : 0;
+  if (requant.rule == RequantRule::kFp32) {
+    std::memcpy(epilogue + q * sizeof(float), &requant.scales[index], sizeof(float));
+    return;
+  }
+  const QuantizedMultiplier m = requant.multipliers[index];
+  const int32_t left = m.shift > 0 ? m.shift : 0;
+  const int32_t right = m.shift > 0 ? 0 : -m.shift;
+  const int32_t mask = static_cast<int32_t>((int64_t{1} << right) - 1);
+  const bool single = requant.rounding == FixedPointRounding::kSingle;
+  const int32_t values[4] = {m.multiplier, single ? 31 - m.shift : left, single ? 0 : right, single ? 0 : mask};
+  for (int v = 0; v < 4; ++v) {
+    std::memcpy(epilogue + (v * channel_tile + q) * sizeof(int32_t), &values[v], sizeof(int32_t));
+  }
+}
+
 size_t dwconv_packed_size(int channel_tile, RequantRule rule, int channels, int taps) {
   const int padded = dwconv_padded_channels(channel_tile, channels);
   return static_cast<size_t>(padded / channel_tile) * dwconv_block_bytes(channel_tile, rule, taps) +
@@ -47,18 +64,7 @@ void dwconv_pack(int channel_tile, const DwconvPackParams& p, void* packed) {
       // bias - zi * sum (w - zw), wrapped to int32 (see dwconv_s8.h).
       const int64_t folded = int64_t{p.bias ? p.bias[c] : 0} - int64_t{p.input_zero_point} * sum;
       bias[q] = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(folded)));
-      const int index = p.requant.per_channel ? c : 0;
-      if (rule == RequantRule::kFp32) {
-        std::memcpy(epilogue + q * sizeof(float), &p.requant.scales[index], sizeof(float));
-      } else {
-        const QuantizedMultiplier m = p.requant.multipliers[index];
-        const int32_t left = m.shift > 0 ? m.shift : 0;
-        const int32_t right = m.shift > 0 ? 0 : -m.shift;
-        const int32_t mask = static_cast<int32_t>((int64_t{1} << right) - 1);
-        const bool single = p.requant.rounding == FixedPointRounding::kSingle;
-        const int32_t values[4] = {m.multiplier, single ? 31 - m.shift : left, single ? 0 : right, single ? 0 : mask};
-        for (int v = 0; v < 4; ++v) std::memcpy(epilogue + (v * ct + q) * sizeof(int32_t), &values[v], sizeof(int32_t));
-      }
+      dwconv_pack_epilogue(p.requant, c, ct, q, epilogue);
     }
     block += dwconv_block_bytes(ct, rule, taps);
   }

@@ -92,6 +92,9 @@ inline const int8_t* dwconv_padding_row(const void* packed, int channel_tile, Re
   const size_t blocks = static_cast<size_t>(dwconv_padded_channels(channel_tile, channels) / channel_tile);
   return static_cast<const int8_t*>(packed) + blocks * dwconv_block_bytes(channel_tile, rule, taps);
 }
+// Writes channel `channel`'s epilogue values at position q of a block's
+// epilogue (layout above), for this packing and dwconv3x3_c4_s8.h's.
+void dwconv_pack_epilogue(const OutputRequant& requant, int channel, int channel_tile, int q, uint8_t* epilogue);
 // Portable packing, run once at prepare.
 void dwconv_pack(int channel_tile, const DwconvPackParams& params, void* packed);
 DwconvRunParams make_dwconv_run_params(const DwconvPackParams& pack);

@@ -10,6 +10,7 @@
 
 #include "kernels/conv_s8.h"
 #include "kernels/dynamic_fully_connected_f32s8.h"
+#include "kernels/dwconv3x3_c4_s8.h"
 #include "kernels/dwconv_s8.h"
 #include "kernels/gemm_s8.h"
 
@@ -89,6 +90,11 @@ struct DwconvKernel {
   const char* name_3x3 = nullptr;
   DwconvRunFn* run_3x3 = nullptr;
   int channel_tile = 0;
+  // Optional: a 3x3 kernel (dilation 1, any stride and padding) on the int8
+  // packing of kernels/dwconv3x3_c4_s8.h, preferred to run_3x3 for filters
+  // that packing takes (dwconv3x3_c4_fits). nullptr: none.
+  const char* name_3x3_c4 = nullptr;
+  DwconvRunFn* run_3x3_c4 = nullptr;
 
   size_t packed_size(RequantRule rule, int channels, int taps) const {
     return dwconv_packed_size(channel_tile, rule, channels, taps);

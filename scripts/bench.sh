@@ -6,6 +6,10 @@
 #   benchmarks/results/<machine>.json   every run: percentiles, memory, per-op profile
 #   benchmarks/results/<machine>.md     the tables
 # and the latest table into benchmarks/RESULTS.md (between its bench.sh markers).
+# In the same run and with the same thread counts it times the peers on the
+# same exported float ONNX models (benchmarks/peers/README.md): ONNX Runtime
+# float, ONNX Runtime int8 (QDQ: uint8 activations, per-channel int8 weights)
+# and PyTorch float (eager), and reports qrt int8's speed-up over each.
 #
 # usage: scripts/bench.sh [options] [EXTRA_MODEL ...]
 #   EXTRA_MODEL          more models to run: .qfb as is, .tflite / .onnx through qconvert
@@ -18,8 +22,15 @@
 #   --max-secs S         bound on each benchmark's timed runs (default 60; reference: 30)
 #   --build-dir DIR      default build/bench (Release, QRT_WITH_XNNPACK=ON)
 #   --no-results-md      do not touch benchmarks/RESULTS.md
+#   --peers "A B"        peers to time beside qrt: ort-float ort-int8 torch-float (default: all
+#                        three; one whose tools are missing is skipped and the reason recorded);
+#                        --peers "" times none. ORT is set up in BUILD_DIR/peers at bench time
+#                        (npm install onnxruntime-node, benchmarks/peers/setup_ort.sh)
+#   --ort-yardstick DIR  the ORT yardstick (default $QRT_ORT_YARDSTICK, else /work/shared/tools/ort):
+#                        its quantize_qdq.py makes the ort-int8 models
 # A model whose export or conversion fails is skipped and the reason is
-# recorded in the results. Exit status: 0 unless nothing could be run.
+# recorded in the results, and so is a peer that cannot run or fails.
+# Exit status: 0 unless nothing could be run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +42,8 @@ runs=30
 max_secs=60
 build_dir=build/bench
 update_results_md=1
+peers="ort-float ort-int8 torch-float"
+ort_yardstick=${QRT_ORT_YARDSTICK:-/work/shared/tools/ort}
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -42,9 +55,17 @@ while [ $# -gt 0 ]; do
     --max-secs) max_secs=$2; shift 2 ;;
     --build-dir) build_dir=$2; shift 2 ;;
     --no-results-md) update_results_md=0; shift ;;
+    --peers) peers=$2; shift 2 ;;
+    --ort-yardstick) ort_yardstick=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "bench.sh: unknown option $1 (--help lists them)" >&2; exit 2 ;;
     *) extra+=("$1"); shift ;;
+  esac
+done
+for peer in $peers; do
+  case "$peer" in
+    ort-float|ort-int8|torch-float) ;;
+    *) echo "bench.sh: unknown peer $peer (peers: ort-float ort-int8 torch-float)" >&2; exit 2 ;;
   esac
 done
 if [ -z "$machine" ]; then
@@ -54,6 +75,7 @@ if [ -z "$machine" ]; then
 fi
 machine=$(echo "$machine" | tr -c 'A-Za-z0-9._\n-' '-')
 
+export PYTHONDONTWRITEBYTECODE=1  # the scripts' imports leave no __pycache__ in the tree
 jobs=${QRT_JOBS:-2}
 if [ -f "$build_dir/CMakeCache.txt" ]; then  # an existing build keeps its other options
   cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DQRT_WITH_XNNPACK=ON >/dev/null
@@ -69,6 +91,8 @@ rm -rf "$work/runs"
 mkdir -p "$work/models" "$work/runs"
 manifest="$work/runs/manifest.tsv"  # name <tab> status <tab> qfb path or reason
 : >"$manifest"
+onnx_models="$work/runs/onnx_models.tsv"  # name <tab> float .onnx <tab> standard|extra: the peers' models
+: >"$onnx_models"
 
 convert() {  # name source -> $work/models/name.qfb, or a skip line
   local name=$1 source=$2 log="$work/models/$1.convert.log"
@@ -89,6 +113,7 @@ for name in $models; do
     printf '%s\tskipped\tbenchmarks/models/export_model.py is not in this tree\n' "$name" >>"$manifest"
     echo "bench.sh: skipped $name: benchmarks/models/export_model.py is missing" >&2
   elif /usr/bin/python3 benchmarks/models/export_model.py "$name" --out "$onnx" >"$log" 2>&1; then
+    printf '%s\t%s\tstandard\n' "$name" "$onnx" >>"$onnx_models"
     convert "$name" "$onnx"
   else
     printf '%s\tskipped\texport failed: %s\n' "$name" "$(tail -1 "$log" | tr '\t' ' ')" >>"$manifest"
@@ -104,6 +129,7 @@ for path in ${extra[@]+"${extra[@]}"}; do
   elif [ "${path##*.}" = qfb ]; then
     printf '%s\tok\t%s\n' "$name" "$path" >>"$manifest"
   else
+    [ "${path##*.}" = onnx ] && printf '%s\t%s\textra\n' "$name" "$path" >>"$onnx_models"
     convert "$name" "$path"
   fi
 done
@@ -127,8 +153,88 @@ while IFS=$'\t' read -r name status qfb; do
   done
 done <"$manifest"
 
+# The peers: the same float ONNX models, the same thread counts and run
+# counts, one process per (model, peer, threads).
+peers_tsv="$work/runs/peers.tsv"  # peer <tab> model or * <tab> why it was skipped
+: >"$peers_tsv"
+peer_skip() {  # peer model-or-* reason
+  printf '%s\t%s\t%s\n' "$1" "$2" "$(echo "$3" | tr '\t\n' '  ' | sed 's/ *$//')" >>"$peers_tsv"
+  echo "bench.sh: peer $1 skipped ($2): $3" >&2
+}
+wants() { case " $peers " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+requested_peers=$peers
+[ -s "$onnx_models" ] || peers=""  # no float ONNX model: nothing for a peer to run
+peer_dir="$build_dir/peers"
+if wants ort-float || wants ort-int8; then
+  mkdir -p "$peer_dir"
+  echo "bench.sh: setting up ONNX Runtime in $peer_dir" >&2
+  if benchmarks/peers/setup_ort.sh "$peer_dir" "$ort_yardstick" 2>"$peer_dir/setup_ort.err"; then
+    # shellcheck disable=SC1091
+    . "$peer_dir/ort.env"
+    if wants ort-int8 && [ -z "$ORT_QUANTIZE" ]; then
+      peer_skip ort-int8 '*' "$ORT_QUANTIZE_REASON"
+      peers=${peers/ort-int8/}
+    fi
+  else
+    reason=$(tail -1 "$peer_dir/setup_ort.err")
+    for p in ort-float ort-int8; do wants "$p" && peer_skip "$p" '*' "${reason:-setup_ort.sh failed}"; done
+    peers=${peers/ort-float/}; peers=${peers/ort-int8/}
+  fi
+fi
+if wants torch-float && ! /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then
+  peer_skip torch-float '*' "/usr/bin/python3 cannot import torch (Debian: apt-get install python3-torch)"
+  peers=${peers/torch-float/}
+fi
+
+ort_int8_model() {  # name float.onnx -> prints the QDQ model's path, or records why there is none
+  local name=$1 onnx=$2 dir="$work/peers"
+  local src="$dir/${name}_fp32.onnx" dst="$dir/${name}_qdq_u8s8.onnx" log="$dir/$name.quantize.log"
+  mkdir -p "$dir"
+  cp "$onnx" "$src"
+  if ! /usr/bin/python3 benchmarks/peers/ort_calibration.py "$src" "$dir/$name.calib.bin" --images 8 >"$log" 2>&1; then
+    peer_skip ort-int8 "$name" "$(tail -1 "$log")"
+  elif ! /usr/bin/python3 "$ORT_QUANTIZE" "$src" "$dst" "$dir/$name.calib.bin" 8 >>"$log" 2>&1; then
+    peer_skip ort-int8 "$name" "quantize_qdq.py failed: $(tail -1 "$log")"
+  else
+    echo "$dst"
+  fi
+}
+
+peer_run() {  # peer name threads command...: one timed run into $work/runs
+  local peer=$1 name=$2 t=$3 out="$work/runs/$2.$1.$3.json"
+  shift 3
+  echo "bench.sh: $name, peer $peer, $t thread(s)" >&2
+  if ! "$@" >"$out" 2>"$out.err" </dev/null; then
+    rm -f "$out"
+    peer_skip "$peer" "$name" "failed at $t thread(s): $(tail -1 "$out.err")"
+  fi
+}
+
+# The list is read on descriptor 3: the peers' programs must not eat it from stdin.
+while IFS=$'\t' read -r -u 3 name onnx kind; do
+  timing=(--runs "$runs" --max-secs "$max_secs" --warmup 2 --warmup-secs 1)
+  qdq=""
+  wants ort-int8 && qdq=$(ort_int8_model "$name" "$onnx" </dev/null)
+  if wants torch-float && [ "$kind" != standard ]; then
+    peer_skip torch-float "$name" "not a standard network: export_model.py cannot build it in PyTorch"
+  fi
+  for t in $threads; do
+    if wants ort-float; then
+      peer_run ort-float "$name" "$t" "$ORT_BENCH" "$ORT_LIB" "$onnx" --threads "$t" "${timing[@]}" --label ort-float
+    fi
+    if [ -n "$qdq" ]; then
+      peer_run ort-int8 "$name" "$t" "$ORT_BENCH" "$ORT_LIB" "$qdq" --threads "$t" "${timing[@]}" --label ort-int8
+    fi
+    if wants torch-float && [ "$kind" = standard ]; then
+      peer_run torch-float "$name" "$t" /usr/bin/python3 benchmarks/peers/torch_bench.py "$name" --threads "$t" \
+        "${timing[@]}"
+    fi
+  done
+done 3<"$onnx_models"
+
 md_flag=()
 [ "$update_results_md" = 1 ] && md_flag=(--results-md benchmarks/RESULTS.md)
 /usr/bin/python3 benchmarks/report/bench_report.py --runs-dir "$work/runs" --machine "$machine" \
-  --json "benchmarks/results/$machine.json" --markdown "benchmarks/results/$machine.md" ${md_flag[@]+"${md_flag[@]}"}
+  --peers "$requested_peers" --json "benchmarks/results/$machine.json" --markdown "benchmarks/results/$machine.md" \
+  ${md_flag[@]+"${md_flag[@]}"}
 echo "bench.sh: wrote benchmarks/results/$machine.json and .md" >&2

@@ -54,7 +54,7 @@ cmake --build "$build" -j "$jobs" --target "qrt_${target}_fuzzer" qrt_fuzz_seeds
 # Seeds: rewritten every run (cheap); fixtures of ../shared/data when present.
 seeds=$build/seeds
 rm -rf "$seeds"
-models=(tests/data/digits/model.onnx)
+models=(tests/data/digits/model.onnx tests/data/transformer/model.onnx)
 if [ -d ../shared/data ]; then
   while IFS= read -r f; do models+=("$f"); done < <(
     find ../shared/data \( -name '*.tflite' -o -name '*.onnx' \) -size -64k | LC_ALL=C sort | head -n 60)

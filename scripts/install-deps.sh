@@ -28,7 +28,7 @@ install_arm_deps() {
   local arch triple
   for arch in arm64 armhf; do
     [ "$arch" = arm64 ] && triple=aarch64 || triple=armhf
-    [ -f "$root/$triple/.complete" ] && continue
+    [ -f "$root/$triple/.complete-2" ] && continue
     local debs="$root/$triple/debs"
     mkdir -p "$debs"
     # The foreign package lists, fetched without dpkg --add-architecture (a
@@ -37,9 +37,10 @@ install_arm_deps() {
     apt-get update -qq -o APT::Architectures="amd64,$arch" >/dev/null 2>&1 || true
     (cd "$debs" && apt-get download -q -o APT::Architectures="amd64,$arch" \
       "libcpuinfo-dev:$arch" "libcpuinfo0:$arch" "libpthreadpool-dev:$arch" "libpthreadpool0:$arch" \
-      "libflatbuffers-dev:$arch" "libflatbuffers2:$arch" "libstb-dev:$arch" catch2)
+      "libflatbuffers-dev:$arch" "libflatbuffers2:$arch" "libstb-dev:$arch" \
+      "libbenchmark-dev:$arch" "libbenchmark1debian:$arch" catch2)
     for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$root/$triple"; done
-    touch "$root/$triple/.complete"
+    touch "$root/$triple/.complete-2"
   done
   echo "qrt: ARM cross dependencies in $root"
 }

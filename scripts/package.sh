@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Packs qrun and qbench for a Raspberry Pi (or any Linux ARM board) into
+# Packs qrun, qbench and qrt_layer_bench (the layer micro-benchmarks with the
+# core's int8 peak: SMLAL, SDOT, SMMLA) for a Raspberry Pi (or any Linux ARM
+# board) into
 #   build/package/qrt-<version>-linux-<target>.tar.gz
 #   scripts/package.sh [aarch64|armv7]      (default aarch64; 64-bit Pi OS)
 #
@@ -29,28 +31,32 @@ stage=build/package/qrt-$version-linux-$target
 
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_TOOLCHAIN_FILE="platforms/$toolchain/toolchain.cmake" -DQRT_CROSS_DEPS="$deps" \
-  -DQRT_BUILD_TESTS=OFF -DQRT_BUILD_CONVERTER=OFF -DBUILD_SHARED_LIBS=OFF \
+  -DQRT_BUILD_TESTS=OFF -DQRT_BUILD_CONVERTER=OFF -DQRT_BUILD_BENCHMARKS=ON -DBUILD_SHARED_LIBS=OFF \
   -DCMAKE_EXE_LINKER_FLAGS="-static-libstdc++ -static-libgcc" \
   -DCMAKE_INSTALL_RPATH='$ORIGIN/../lib' -DCMAKE_INSTALL_PREFIX=/opt/qrt -DCMAKE_INSTALL_LIBDIR=lib
-cmake --build "$build" -j "${QRT_JOBS:-$(nproc)}" --target qrun qbench
+cmake --build "$build" -j "${QRT_JOBS:-$(nproc)}" --target qrun qbench qrt_layer_bench
 rm -rf "$stage"
 mkdir -p "$stage/bin" "$stage/lib"
 cmake --install "$build" --prefix "$PWD/$stage" >/dev/null
 # Only the programs: the static library and headers are for building, not running.
 rm -rf "$stage/include" "$stage/lib/"*.a "$stage/lib/cmake" "$stage/lib/pkgconfig" "$stage/share"
-for lib in libcpuinfo.so.0 libpthreadpool.so.0; do
+cmake --install "$build" --prefix "$PWD/$stage" --component layer_bench >/dev/null
+for lib in libcpuinfo.so.0 libpthreadpool.so.0 libbenchmark.so.1debian; do
   cp -L "$deps/usr/lib/$triple/$lib" "$stage/lib/"
 done
-"$triple-strip" "$stage/bin/qrun" "$stage/bin/qbench" "$stage/lib/"*.so.0
+"$triple-strip" "$stage/bin/"* "$stage/lib/"*.so.*
 cat > "$stage/README.txt" <<TXT
 qrt $version for Linux $target (built $(date -u +%Y-%m-%d) by scripts/package.sh).
 
   bin/qrun model.qfb --input x.npy
   bin/qbench model.qfb --runs 50 --threads 1 --profile [--isa reference|neon|neondot|i8mm]
   QRT_ISA=neon bin/qrun ...   forces an ISA (an ISA the core lacks is an error)
+  bin/qrt_layer_bench --benchmark_filter='peak/|mobilenet_v2/'
+                              GOPS of each layer per ISA, and the core's int8 peak
 
 Needs glibc 2.36+ (Raspberry Pi OS bookworm / Debian 12). Both find
-lib/libcpuinfo.so.0 and lib/libpthreadpool.so.0 (Debian 12 builds) by RPATH.
+lib/libcpuinfo.so.0, lib/libpthreadpool.so.0 and lib/libbenchmark.so.1debian
+(Debian 12 builds) by RPATH.
 How to measure on a Pi: platforms/README.md in the qrt sources.
 TXT
 tar -C build/package -czf "$stage.tar.gz" "$(basename "$stage")"

@@ -1,8 +1,11 @@
 // The x86 packed depthwise kernels and the threaded GEMM driver, next to the
 // reference kernels in the same binary (and so the same run):
 //  - depthwise 3x3, 144 channels, 56x56, stride 1, SAME (MobileNetV2's
-//    block 2), on reference::depthwise_conv2d_s8 and on every ISA's
-//    depthwise kernel this CPU has, at 1 and 2 threads (dwconv_run_parallel);
+//    block 2), on reference::depthwise_conv2d_s8, on every ISA's 3x3
+//    depthwise kernels this CPU has (the int16 packing and, where the table
+//    has one, the int8 packing of dwconv3x3_c4_s8.h), at 1 and 2 threads
+//    (dwconv_run_parallel), and on XNNPACK's qc8 depthwise convolution with
+//    the same data and threads when the build has XNNPACK (QRT_WITH_XNNPACK);
 //  - 1x1 convolutions at 56x56 (24 -> 144, 64 -> 64) on every ISA's GEMM at
 //    1 and 2 threads (gemm_run_parallel, per-thread A panels).
 // Registered as <shape>/<kernel>/threads:<t>/fp32:<0|1>; fp32:0 is the
@@ -20,6 +23,10 @@
 
 #include "kernels/kernel_table.h"
 #include "kernels/reference/depthwise_conv2d_s8.h"
+
+#ifdef QRT_BENCH_WITH_XNNPACK
+#include <xnnpack.h>
+#endif
 
 namespace {
 
@@ -82,7 +89,8 @@ void dw_reference(benchmark::State& state) {
   set_gops(state, double(kDwSize) * kDwSize * kDwChannels * 9);
 }
 
-void dw_packed(benchmark::State& state, const qrt::DwconvKernel& k, int threads) {
+// c4: the int8 3x3 packing and its kernel (kernels/dwconv3x3_c4_s8.h).
+void dw_packed(benchmark::State& state, const qrt::DwconvKernel& k, bool c4, int threads) {
   const qrt::reference::DepthwiseConv2DParams p = dw_params();
   const auto input = random_s8(size_t(kDwSize) * kDwSize * kDwChannels, 1);
   const auto weights = random_s8(9 * kDwChannels, 2);
@@ -96,18 +104,62 @@ void dw_packed(benchmark::State& state, const qrt::DwconvKernel& k, int threads)
   pack.bias = bias.data();
   pack.input_zero_point = p.input_zero_point;
   pack.requant = rq.requant;
-  std::vector<uint8_t> packed(k.packed_size(pack.requant.rule, kDwChannels, 9));
-  k.pack(pack, packed.data());
+  std::vector<uint8_t> packed(c4 ? qrt::dwconv3x3_c4_packed_size(pack.requant.rule, kDwChannels)
+                                : k.packed_size(pack.requant.rule, kDwChannels, 9));
+  if (c4) {
+    qrt::dwconv3x3_c4_pack(pack, packed.data());
+  } else {
+    k.pack(pack, packed.data());
+  }
   qrt::DwconvRunParams r = qrt::make_dwconv_run_params(pack);
   r.input_height = r.input_width = r.output_height = r.output_width = kDwSize;
   r.pad_top = r.pad_left = 1;
   Pool pool = make_pool(threads);
   for (auto _ : state) {
-    qrt::dwconv_run_parallel(k.run_3x3, r, input.data(), packed.data(), output.data(), pool.get());
+    qrt::dwconv_run_parallel(c4 ? k.run_3x3_c4 : k.run_3x3, r, input.data(), packed.data(), output.data(),
+                             pool.get());
     benchmark::DoNotOptimize(output.data());
   }
   set_gops(state, double(kDwSize) * kDwSize * kDwChannels * 9);
 }
+
+#ifdef QRT_BENCH_WITH_XNNPACK
+// XNNPACK's qc8 depthwise convolution on the same input, weights, bias and
+// scales (fp32 rule: XNNPACK has no other); its own weight packing happens
+// at create, outside the timed loop.
+void dw_xnnpack(benchmark::State& state, int threads) {
+  if (rule_of(state) != qrt::RequantRule::kFp32 || xnn_initialize(nullptr) != xnn_status_success) {
+    state.SkipWithError("XNNPACK runs the fp32 rule only");
+    return;
+  }
+  const qrt::reference::DepthwiseConv2DParams p = dw_params();
+  const auto input = random_s8(size_t(kDwSize) * kDwSize * kDwChannels, 1);
+  const auto weights = random_s8(9 * kDwChannels, 2);
+  std::vector<int32_t> bias(kDwChannels, 100);
+  std::vector<int8_t> output(input.size());
+  const std::vector<float> weight_scales(kDwChannels, 0.01f);
+  xnn_operator_t op = nullptr;
+  if (xnn_create_convolution2d_nhwc_qc8(1, 1, 1, 1, 3, 3, 1, 1, 1, 1, kDwChannels, 1, 1, kDwChannels, kDwChannels,
+                                        static_cast<int8_t>(p.input_zero_point), 0.02f, weight_scales.data(),
+                                        weights.data(), bias.data(), -3, 0.05f, -128, 127,
+                                        XNN_FLAG_DEPTHWISE_CONVOLUTION, &op) != xnn_status_success) {
+    state.SkipWithError("xnn_create_convolution2d_nhwc_qc8 failed");
+    return;
+  }
+  Pool pool = make_pool(threads);
+  if (xnn_setup_convolution2d_nhwc_qc8(op, 1, kDwSize, kDwSize, input.data(), output.data(), pool.get()) !=
+      xnn_status_success) {
+    state.SkipWithError("xnn_setup_convolution2d_nhwc_qc8 failed");
+  } else {
+    for (auto _ : state) {
+      xnn_run_operator(op, pool.get());
+      benchmark::DoNotOptimize(output.data());
+    }
+    set_gops(state, double(kDwSize) * kDwSize * kDwChannels * 9);
+  }
+  xnn_delete_operator(op);
+}
+#endif
 
 // ---- 1x1 convolution GEMM at 1 and 2 threads ---------------------------
 
@@ -151,6 +203,13 @@ int register_benchmarks() {
   const std::string dw = "dwconv3x3_56x56_144";
   benchmark::RegisterBenchmark((dw + "/depthwise_conv2d_s8_reference/threads:1").c_str(), dw_reference)
       ->ArgName("fp32")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->UseRealTime();
+#ifdef QRT_BENCH_WITH_XNNPACK
+  for (int threads : {1, 2}) {
+    benchmark::RegisterBenchmark((dw + "/xnnpack_qc8/threads:" + std::to_string(threads)).c_str(),
+                                 [threads](benchmark::State& st) { dw_xnnpack(st, threads); })
+        ->ArgName("fp32")->Arg(1)->Unit(benchmark::kMicrosecond)->UseRealTime();
+  }
+#endif
   for (const char* isa : {"avx512vnni", "avxvnni", "avx2", "sse41"}) {
     std::string error;
     const qrt::KernelTable* table = qrt::find_kernel_table(isa, &error);
@@ -160,8 +219,13 @@ int register_benchmarks() {
       if (table->dwconv.run != nullptr) {
         const qrt::DwconvKernel* k = &table->dwconv;
         benchmark::RegisterBenchmark((dw + "/" + k->name_3x3 + suffix).c_str(),
-                                     [k, threads](benchmark::State& st) { dw_packed(st, *k, threads); })
+                                     [k, threads](benchmark::State& st) { dw_packed(st, *k, false, threads); })
             ->ArgName("fp32")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->UseRealTime();
+        if (k->run_3x3_c4 != nullptr) {
+          benchmark::RegisterBenchmark((dw + "/" + k->name_3x3_c4 + suffix).c_str(),
+                                       [k, threads](benchmark::State& st) { dw_packed(st, *k, true, threads); })
+              ->ArgName("fp32")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->UseRealTime();
+        }
       }
       if (table->gemm.run != nullptr) {
         const qrt::GemmKernel* g = &table->gemm;

@@ -3,7 +3,8 @@
 // API exactly as a whole model would run it: qrt on each kernel ISA this CPU
 // has, and XNNPACK's operator on the same model (--backend xnnpack) beside
 // it. Counters: GOPS (a multiply-add is 2 ops) and peak_pct, the share of the
-// machine's measured int8 peak on one core (peak_probe.h). The label is the
+// machine's measured int8 peak on one core (peak_probe.h: vpdpbusd /
+// vpmaddubsw on x86-64, SMLAL / SDOT / SMMLA on ARM). The label is the
 // kernel that ran. The fp32 rule throughout (XNNPACK's own), per-channel
 // weights, 1 thread unless QRT_BENCH_THREADS says otherwise. The reference
 // kernels are slow on these shapes and registered only with
@@ -150,9 +151,9 @@ void run_layer(benchmark::State& state, const LayerShape& shape, const char* bac
   qrt_model_destroy(model);
 }
 
-void run_peak(benchmark::State& state, PeakInstruction instruction) {
+void run_peak(benchmark::State& state, const PeakLoop& loop) {
   double gops = 0.0;
-  for (auto _ : state) gops = measure_peak_gops(instruction, 0.05);
+  for (auto _ : state) gops = measure_peak_gops(loop, 0.05);
   state.counters["GOPS_peak"] = gops;
 }
 
@@ -180,16 +181,16 @@ bool backend_built(const char* backend) {
 }
 
 int register_all() {
-  for (PeakInstruction p : {PeakInstruction::kVpdpbusdZmm, PeakInstruction::kVpmaddubswYmm}) {
-    if (!peak_instruction_available(p)) continue;
-    benchmark::RegisterBenchmark((std::string("peak/") + peak_instruction_name(p)).c_str(), run_peak, p)
+  for (const PeakLoop& loop : peak_loops()) {
+    if (!loop.available()) continue;
+    benchmark::RegisterBenchmark((std::string("peak/") + loop.name).c_str(), run_peak, loop)
         ->Iterations(5)
         ->Unit(benchmark::kMillisecond);
   }
   std::vector<const char*> isas;
   const char* env = std::getenv("QRT_BENCH_REFERENCE");
   if (env && std::string(env) == "1") isas.push_back("reference");
-  for (const char* isa : {"sse41", "avx2", "avxvnni", "avx512vnni"}) {
+  for (const char* isa : {"sse41", "avx2", "avxvnni", "avx512vnni", "neon", "neondot", "i8mm"}) {
     if (isa_runs_here(isa)) isas.push_back(isa);
   }
   const bool xnnpack = backend_built("xnnpack");

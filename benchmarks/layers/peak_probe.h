@@ -3,23 +3,27 @@
 // limit of the instruction, the ceiling for any kernel built on it.
 #pragma once
 
+#include <cstdint>
+#include <vector>
+
 namespace qrt::bench {
 
-enum class PeakInstruction {
-  kVpdpbusdZmm,    // AVX-512 VNNI: 64 u8 x s8 products per instruction
-  kVpmaddubswYmm,  // AVX2: vpmaddubsw + vpmaddwd + vpaddd, 32 products per sequence
+// One instruction's loop (peak_loops_<arch>.cc).
+struct PeakLoop {
+  const char* name;            // e.g. "vpdpbusd_zmm", "sdot_q"
+  int macs_per_iteration;      // multiply-accumulates one call of run() does per iteration
+  bool (*available)();         // false when this CPU lacks the instruction
+  int64_t (*run)(int64_t iterations);
 };
 
-const char* peak_instruction_name(PeakInstruction instruction);
-
-// False when this CPU lacks the instruction.
-bool peak_instruction_available(PeakInstruction instruction);
+// The loops of this build's architecture, fastest instruction first.
+std::vector<PeakLoop> peak_loops();
 
 // GOPS (2 ops per multiply-accumulate) over about `seconds` of the loop on
 // the calling thread; 0 when the instruction is unavailable.
-double measure_peak_gops(PeakInstruction instruction, double seconds);
+double measure_peak_gops(const PeakLoop& loop, double seconds);
 
-// The best of the available instructions, measured once per process.
+// The best of the available loops, measured once per process.
 double machine_peak_gops();
 
 }  // namespace qrt::bench

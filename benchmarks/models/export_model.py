@@ -230,6 +230,18 @@ MODELS = {"mobilenet_v1": MobileNetV1, "mobilenet_v2": MobileNetV2, "resnet18": 
           "transformer_encoder": None}  # transformer_encoder.py, exported in main()
 
 
+def build_model(name, seed=SEED):
+    """The network `name` in eval mode, with the weights its export has for
+    `seed`: the ONNX file and this module compute the same function (the
+    PyTorch peer of scripts/bench.sh times this module)."""
+    torch.manual_seed(seed)
+    if name == "transformer_encoder":
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import transformer_encoder
+        return transformer_encoder.TransformerEncoder().eval()
+    return MODELS[name]().eval()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("model", choices=sorted(MODELS))
@@ -237,20 +249,17 @@ def main():
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args()
 
-    torch.manual_seed(args.seed)
     torch.set_num_threads(1)
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     # Written to a temporary name first, so a build never sees half a file.
     partial = args.output + ".partial"
+    model = build_model(args.model, args.seed)
     if args.model == "transformer_encoder":
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         import transformer_encoder
-        model = transformer_encoder.TransformerEncoder().eval()
         transformer_encoder.export(model, partial, seq=64)
         os.replace(partial, args.output)
         print(f"{args.model}: {sum(p.numel() for p in model.parameters())} parameters -> {args.output}")
         return 0
-    model = MODELS[args.model]().eval()
     with torch.no_grad():
         torch.onnx.export(model, torch.zeros(*INPUT_SHAPE), partial, input_names=["input"],
                           output_names=["logits"], opset_version=13, do_constant_folding=True)

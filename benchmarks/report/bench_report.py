@@ -2,8 +2,11 @@
 """Collects scripts/bench.sh's qbench runs into one JSON file and markdown tables.
 
 Reads RUNS_DIR/manifest.tsv (model, ok|skipped, qfb path or reason) and the
-qbench --json outputs RUNS_DIR/<model>.<backend>.<threads>.json (+ .err).
-Writes --json (every run, with the per-op profile) and --markdown, and with
+qbench --json outputs RUNS_DIR/<model>.<backend>.<threads>.json (+ .err); the
+peers' runs (ort-float, ort-int8, torch-float: benchmarks/peers/) have the same
+name pattern and layout, and RUNS_DIR/peers.tsv (peer, model or *, reason)
+lists the peers that were skipped. Writes --json (every run, with the per-op
+profile, and qrt's speed-up over each peer) and --markdown, and with
 --results-md replaces the text between the bench.sh markers of RESULTS.md.
 """
 import argparse
@@ -17,7 +20,9 @@ import subprocess
 
 BEGIN = "<!-- bench.sh:begin -->"
 END = "<!-- bench.sh:end -->"
-BACKEND_ORDER = {"qrt": 0, "xnnpack": 1, "reference": 2}
+BACKEND_ORDER = {"qrt": 0, "xnnpack": 1, "reference": 2, "ort-int8": 3, "ort-float": 4, "torch-float": 5}
+# The peers qrt int8 is compared with, in the order of the comparison line.
+PEERS = [("ort-float", "ORT float"), ("torch-float", "PyTorch float"), ("ort-int8", "ORT int8")]
 
 
 def read_manifest(runs_dir):
@@ -30,10 +35,22 @@ def read_manifest(runs_dir):
     return models
 
 
+def read_peer_skips(runs_dir):
+    skips = []
+    path = os.path.join(runs_dir, "peers.tsv")
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) == 3:
+                    skips.append({"peer": parts[0], "model": parts[1], "reason": parts[2]})
+    return skips
+
+
 def read_runs(runs_dir):
     runs = []
     for path in sorted(glob.glob(os.path.join(runs_dir, "*.json"))):
-        m = re.match(r"(.+)\.([a-z]+)\.(\d+)\.json$", os.path.basename(path))
+        m = re.match(r"(.+)\.([a-z][a-z0-9-]*)\.(\d+)\.json$", os.path.basename(path))
         if not m:
             continue
         model, backend, threads = m.group(1), m.group(2), int(m.group(3))
@@ -74,7 +91,32 @@ def by_type(result):
 
 
 def mib(n):
-    return "%.1f MiB" % (n / 1048576.0)
+    return "-" if n is None else "%.1f MiB" % (n / 1048576.0)
+
+
+def fmt(value, pattern):
+    return "-" if value is None else pattern % value
+
+
+def comparisons(runs):
+    """qrt int8's speed-up over each peer: peer median / qrt median, per model
+    and thread count, from the runs of this report only."""
+    medians = {}
+    for r in runs:
+        if "result" in r:
+            medians[(r["model"], r["backend"], r["threads"])] = r["result"]["latency_ms"]["median"]
+    out = []
+    for (model, backend, threads), qrt_ms in sorted(medians.items()):
+        if backend != "qrt" or qrt_ms <= 0:
+            continue
+        speedup = {}
+        for peer, _ in PEERS:
+            peer_ms = medians.get((model, peer, threads))
+            speedup[peer] = None if peer_ms is None else peer_ms / qrt_ms
+        out.append({"model": model, "threads": threads, "qrt_median_ms": qrt_ms,
+                    "peer_median_ms": {p: medians.get((model, p, threads)) for p, _ in PEERS},
+                    "speedup": speedup})
+    return out
 
 
 def machine_info():
@@ -95,7 +137,7 @@ def machine_info():
     return {"cpu": cpu, "cpus": os.cpu_count(), "kernel": platform.release(), "loadavg_at_end": load}
 
 
-def markdown(machine, info, models, runs, date):
+def markdown(machine, info, models, runs, date, peers, skips):
     lines = []
     lines.append("## %s: standard suite (`scripts/bench.sh`)" % date)
     lines.append("")
@@ -107,12 +149,21 @@ def markdown(machine, info, models, runs, date):
     lines.append("- \"noisy\" lists the thread counts whose min and median differ by more than qbench's "
                  "threshold. On a loaded machine the 2-thread runs mostly measure how long the pool thread "
                  "waited for a CPU, not the kernels.")
+    lines.append("- Peers, in the same run on the same exported float ONNX models with the same thread counts: "
+                 "`ort-float` (ONNX Runtime, CPU EP, all graph optimizations), `ort-int8` (ONNX Runtime on a QDQ "
+                 "model: uint8 activations, per-channel int8 weights), `torch-float` (PyTorch eager, "
+                 "`inference_mode`). Their ISA column is the runtime's version; their init is session creation "
+                 "(ORT) or building the module (PyTorch), their peak RSS includes the runtime (the whole Python "
+                 "process for PyTorch). Requested: %s." % (", ".join("`%s`" % p for p in peers) or "none"))
     skipped = [m for m in models if m["status"] != "ok"]
     for m in skipped:
         lines.append("- **Skipped %s:** %s" % (m["model"], m["detail"]))
+    for s in skips:
+        lines.append("- **Skipped peer %s%s:** %s" % (s["peer"], "" if s["model"] == "*" else " on " + s["model"],
+                                                      s["reason"]))
     lines.append("")
     thread_counts = sorted({r["threads"] for r in runs})
-    header = ["model", "backend", "ISA"] + ["%d thr ms" % t for t in thread_counts] + \
+    header = ["model", "backend", "ISA / peer"] + ["%d thr ms" % t for t in thread_counts] + \
              ["init ms", "first ms", "arena", "peak RSS", "XNNPACK ops", "noisy"]
     lines.append("| " + " | ".join(header) + " |")
     lines.append("| " + " | ".join("---" for _ in header) + " |")
@@ -137,18 +188,37 @@ def markdown(machine, info, models, runs, date):
                     noisy.append(str(t))
         if first:
             on, total = ops_on_xnnpack(first)
-            row += ["%.1f" % first["init_ms"], "%.2f" % first["first_run_ms"], mib(first["arena_bytes"]),
-                    mib(first["peak_rss_bytes"]), "%d/%d" % (on, total) if backend == "xnnpack" else "-",
-                    ", ".join(noisy) if noisy else "no"]
+            row += [fmt(first.get("init_ms"), "%.1f"), fmt(first.get("first_run_ms"), "%.2f"),
+                    mib(first.get("arena_bytes")), mib(first.get("peak_rss_bytes")),
+                    "%d/%d" % (on, total) if backend == "xnnpack" else "-", ", ".join(noisy) if noisy else "no"]
         else:
             row += ["-"] * 6
         lines.append("| " + " | ".join(row) + " |")
     lines.append("")
+    compared = comparisons(runs)
+    if compared:
+        lines.append("qrt int8's speed-up over the peers: the peer's median / qrt's median, same run, same threads "
+                     "(above 1: qrt is faster; \"-\": the peer did not run, see the skips above):")
+        lines.append("")
+        for model in sorted({c["model"] for c in compared}):
+            parts = []
+            for c in compared:
+                if c["model"] == model:
+                    ratios = " / ".join(fmt(c["speedup"][p], "%.1f") for p, _ in PEERS)
+                    parts.append("%s times at %d thread%s" % (ratios, c["threads"], "" if c["threads"] == 1 else "s"))
+            labels = " / ".join(label for _, label in PEERS)
+            lines.append("- %s: qrt int8 vs %s: %s" % (model, labels, "; ".join(parts)))
+        if any("netlib" in str(((r.get("result") or {}).get("peer") or {}).get("blas", "")) for r in runs):
+            lines.append("- PyTorch ran on netlib's reference BLAS (Debian's default `libblas.so.3`): its 1x1 "
+                         "convolutions at batch 1 and its Linear layers go through that unoptimised GEMM, so "
+                         "`torch-float` is not a fair float peer here; use `ort-float` (see "
+                         "benchmarks/peers/README.md).")
+        lines.append("")
     # Where the time goes: per op type at 1 thread, each backend side by side.
     for model in sorted({r["model"] for r in runs}):
         per_backend = {}
         for r in runs:
-            if r["model"] == model and r["threads"] == min(thread_counts) and "result" in r:
+            if r["model"] == model and r["threads"] == min(thread_counts) and (r.get("result") or {}).get("ops"):
                 per_backend[r["backend"]] = by_type(r["result"])
         if not per_backend:
             continue
@@ -178,9 +248,12 @@ def main():
     p.add_argument("--json", required=True)
     p.add_argument("--markdown", required=True)
     p.add_argument("--results-md")
+    p.add_argument("--peers", default="", help="the peers bench.sh was asked for (space-separated)")
     a = p.parse_args()
     models = read_manifest(a.runs_dir)
     runs = read_runs(a.runs_dir)
+    skips = read_peer_skips(a.runs_dir)
+    peers = a.peers.split()
     info = machine_info()
     date = datetime.date.today().isoformat()
     try:
@@ -190,9 +263,10 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
     with open(a.json, "w") as f:
         json.dump({"machine": a.machine, "date": date, "commit": commit, "host": info, "models": models,
+                   "peers": {"requested": peers, "skipped": skips}, "comparisons": comparisons(runs),
                    "runs": runs}, f, separators=(",", ":"))
         f.write("\n")
-    text = markdown(a.machine, info, models, runs, date)
+    text = markdown(a.machine, info, models, runs, date, peers, skips)
     with open(a.markdown, "w") as f:
         f.write(text)
     if a.results_md:

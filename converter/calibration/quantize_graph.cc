@@ -158,8 +158,11 @@ void share_passthrough_quantization(IrGraph* g) {
   }
 }
 
-// Symmetric int8 weights in [-127, 127] per channel along `axis` (or per tensor).
-IrValue quantize_weights(const IrValue& w, const std::string& name, int32_t axis, bool per_tensor) {
+// Symmetric int8 weights in [-127, 127] per channel along `axis` (or per
+// tensor), each scale at least scale_floor[channel] when that is given (one
+// value per output channel, see weight_scale_floor).
+IrValue quantize_weights(const IrValue& w, const std::string& name, int32_t axis, bool per_tensor,
+                         const std::vector<float>& scale_floor = {}) {
   const HostTensor t = host_tensor_from_value(w);
   const int64_t rank = static_cast<int64_t>(t.shape.size());
   if (axis < 0 || axis >= rank) throw QuantizeError("weights '" + w.name + "' have no axis " + std::to_string(axis));
@@ -171,8 +174,13 @@ IrValue quantize_weights(const IrValue& w, const std::string& name, int32_t axis
   for (int64_t e = 0; e < t.size(); ++e) peak[channel_of(e)] = std::max(peak[channel_of(e)], std::fabs(t.f[e]));
   IrQuantization q;
   q.axis = per_tensor ? -1 : axis;
-  for (float p : peak) {
-    q.scales.push_back(p > 0.0f ? p / 127.0f : 1.0f);  // an all-zero channel: any scale is exact
+  for (size_t c = 0; c < peak.size(); ++c) {
+    float scale = peak[c] > 0.0f ? peak[c] / 127.0f : 1.0f;  // an all-zero channel: any scale is exact
+    if (!scale_floor.empty()) {
+      const float floor = per_tensor ? *std::max_element(scale_floor.begin(), scale_floor.end()) : scale_floor[c];
+      scale = std::max(scale, floor);
+    }
+    q.scales.push_back(scale);
     q.zero_points.push_back(0);
   }
   std::vector<int8_t> data(static_cast<size_t>(t.size()));
@@ -188,6 +196,29 @@ IrValue quantize_weights(const IrValue& w, const std::string& name, int32_t axis
   out.data = bytes_of(data);
   out.quantization = q;
   return out;
+}
+
+// The smallest weight scale per output channel at which the int32 bias
+// round(b / (s_in * s_w)) keeps the headroom the runtime's bias check
+// (runtime/ops/conv_ops.cc) needs for `depth` products of up to 255 * 255,
+// with a factor 2 to spare. A bias far larger than the calibrated input range
+// can produce (a near-constant input, random weights) would otherwise give a
+// model qrt refuses; as ONNX Runtime's and TFLite's quantizers do, the weight
+// scale grows instead, and only such channels lose weight resolution.
+// Empty when no channel needs it.
+std::vector<float> weight_scale_floor(const IrValue& bias, float input_scale, int64_t channels, int64_t depth) {
+  const double headroom = (2147483647.0 - static_cast<double>(depth) * 255.0 * 255.0) / 2.0;
+  const HostTensor b = host_tensor_from_value(bias);
+  if (headroom < 1.0 || b.size() != channels || !(input_scale > 0.0f)) return {};
+  std::vector<float> floor(static_cast<size_t>(channels), 0.0f);
+  bool needed = false;
+  for (int64_t c = 0; c < channels; ++c) {
+    const double needed_scale = std::fabs(static_cast<double>(b.f[c])) / (static_cast<double>(input_scale) * headroom);
+    floor[c] = static_cast<float>(needed_scale);
+    needed = needed || floor[c] > 0.0f;
+  }
+  if (!needed) return {};
+  return floor;
 }
 
 // int32 bias at scale s_in * s_w[c], zero point 0.
@@ -265,8 +296,18 @@ void quantize_constants(IrGraph* g, bool per_tensor, const std::set<std::string>
       const std::string w = n.inputs[1];
       auto it = quantized_weights.find(w);
       if (it == quantized_weights.end()) {
+        const IrValue& float_w = g->values.at(w);
+        std::vector<float> floor;
+        const IrValue* b = n.inputs.size() > 2 && !n.inputs[2].empty() ? g->find(n.inputs[2]) : nullptr;
+        if (b && b->is_constant && b->dtype == IrDType::kFloat32) {
+          const int64_t channels = float_w.shape.at(static_cast<size_t>(axis));
+          int64_t elements = 1;
+          for (int64_t d : float_w.shape) elements *= d;
+          floor = weight_scale_floor(*b, quantization_of(*g, n, n.inputs[0]).scales.at(0), channels,
+                                     channels > 0 ? elements / channels : 0);
+        }
         const std::string name = fresh_name(*g, w + "_quantized");
-        g->values[name] = quantize_weights(g->values.at(w), name, axis, per_tensor);
+        g->values[name] = quantize_weights(float_w, name, axis, per_tensor, floor);
         it = quantized_weights.emplace(w, name).first;
       }
       n.inputs[1] = it->second;

@@ -8,6 +8,8 @@
 //  - weights of Conv, Gemm and MatMul: int8 symmetric in [-127, 127], zero
 //    point 0, per output channel (or per tensor);
 //  - their bias: int32 = round(b / (s_in * s_w)), scale s_in * s_w, zero point 0;
+//    a channel whose bias would not fit int32 at that scale gets a larger
+//    weight scale instead (weight_scale_floor in quantize_graph.cc);
 //  - other float constants read by int8 ops (an Add's operand, ...): int8 per
 //    tensor from their own range; Clip bounds and a Pad value stay float;
 //  - a fused activation (fused_activation.h) becomes a Relu / Clip node again,

@@ -17,6 +17,11 @@ void qs8_dwconv_3x3_minmax_32c__avx512vnni(const DwconvRunParams& p, const int8_
 void qs8_dwconv_minmax_32c__avx512vnni(const DwconvRunParams& p, const int8_t* input, const void* packed,
                                        int8_t* output, size_t row_begin, size_t row_end);
 
+// 3x3 filter, dilation 1, any stride and padding, on the packing of
+// kernels/dwconv3x3_c4_s8.h (vpdpbusd, 64 channels per block).
+void qs8_dwconv_3x3_minmax_64c4__avx512vnni(const DwconvRunParams& p, const int8_t* input, const void* packed,
+                                            int8_t* output, size_t row_begin, size_t row_end);
+
 // AVX2: 16 channels per block (two vectors of 8 int32 lanes), same packing.
 constexpr int kQs8DwconvChannelTileAvx2 = 16;
 void qs8_dwconv_3x3_minmax_16c__avx2(const DwconvRunParams& p, const int8_t* input, const void* packed,

@@ -194,6 +194,9 @@ std::string gemm_format(const GemmLayout& layout) {
 }
 
 std::string dwconv_format(int channel_tile) { return "qs8_dwconv_v1 ct" + std::to_string(channel_tile); }
+std::string dwconv3x3_c4_format() {
+  return "qs8_dwconv3x3c4_v1 ct" + std::to_string(kDwconv3x3C4ChannelTile);
+}
 
 uint64_t digest_values(uint64_t h, std::initializer_list<int64_t> values) {
   for (int64_t v : values) h = digest_bytes(h, &v, sizeof(v));
@@ -383,12 +386,22 @@ class PackedDwconvOp : public PreparedOp {
     pack.input_zero_point = p.input_zero_point;
     pack.filter_zero_point = p.filter_zero_point;
     pack.requant = p.requant;
+    const bool is_3x3 = kernel.run_3x3 != nullptr && p.kernel_height == 3 && p.kernel_width == 3 &&
+                        p.dilation_height == 1 && p.dilation_width == 1;
+    // The int8 3x3 packing when the table has its kernel and the weights fit.
+    const bool c4 = is_3x3 && kernel.run_3x3_c4 != nullptr && dwconv3x3_c4_fits(pack);
     PackRequest request;
     request.op = op_index(model, op);
-    request.format = dwconv_format(kernel.channel_tile);
-    request.size = kernel.packed_size(pack.requant.rule, pack.channels, pack.kernel_height * pack.kernel_width);
     request.source_digest = [&] { return dwconv_source_digest(pack); };
-    request.pack = [&](void* out) { kernel.pack(pack, out); };
+    if (c4) {
+      request.format = dwconv3x3_c4_format();
+      request.size = dwconv3x3_c4_packed_size(pack.requant.rule, pack.channels);
+      request.pack = [&](void* out) { dwconv3x3_c4_pack(pack, out); };
+    } else {
+      request.format = dwconv_format(kernel.channel_tile);
+      request.size = kernel.packed_size(pack.requant.rule, pack.channels, pack.kernel_height * pack.kernel_width);
+      request.pack = [&](void* out) { kernel.pack(pack, out); };
+    }
     const PackedWeights* packed = nullptr;
     QRT_RETURN_IF_ERROR(model.packed_weights().find_or_pack(request, &packed));
     DwconvRunParams r = make_dwconv_run_params(pack);
@@ -403,10 +416,9 @@ class PackedDwconvOp : public PreparedOp {
     r.dilation_width = p.dilation_width;
     r.pad_top = p.pad_top;
     r.pad_left = p.pad_left;
-    const bool is_3x3 = kernel.run_3x3 != nullptr && p.kernel_height == 3 && p.kernel_width == 3 &&
-                        p.dilation_height == 1 && p.dilation_width == 1;
-    prepared->reset(new PackedDwconvOp(is_3x3 ? kernel.name_3x3 : kernel.name, is_3x3 ? kernel.run_3x3 : kernel.run,
-                                       r, packed, op));
+    const char* name = c4 ? kernel.name_3x3_c4 : is_3x3 ? kernel.name_3x3 : kernel.name;
+    DwconvRunFn* run = c4 ? kernel.run_3x3_c4 : is_3x3 ? kernel.run_3x3 : kernel.run;
+    prepared->reset(new PackedDwconvOp(name, run, r, packed, op));
     return ok_status();
   }
   void run(const RunContext& c) const override {

@@ -1,6 +1,7 @@
 // quantize_graph: the quantized form it produces from a calibrated float graph.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "converter/calibration/calibrate.h"
@@ -120,6 +121,36 @@ TEST_CASE("quantize_graph: --per-tensor gives one weight scale and one bias scal
     CHECK(w.quantization->axis == -1);
     CHECK(values_of<int8_t>(w) == std::vector<int8_t>{32, -127});
     CHECK(q.values.at(n.inputs[2]).quantization->scales.size() == 1);
+  }
+}
+
+TEST_CASE("quantize_graph: a bias too large for int32 at s_in * s_w raises that channel's weight scale") {
+  // A near-constant input (range 1e-6) and a bias of 1e4 on channel 1: at
+  // s_w = 2 / 127 its int32 value would be about 1e14. Channel 0 (bias 1e-4)
+  // needs no change.
+  IrGraph g = calibrated_conv_graph();
+  g.values["x"].calibrated_range = std::make_pair(-1e-6f, 1e-6f);
+  add_float_constant(&g, "b", {2}, {1e-4f, 1e4f});
+  for (bool per_tensor : {false, true}) {
+    QuantizeOptions options;
+    options.per_tensor_weights = per_tensor;
+    const IrGraph q = quantize_graph(g, options);
+    const IrNode* conv = nullptr;
+    for (const IrNode& n : q.nodes) conv = n.op_type == "Conv" ? &n : conv;
+    REQUIRE(conv);
+    const IrValue& w = q.values.at(conv->inputs[1]);
+    const std::vector<float>& scales = w.quantization->scales;
+    const float s_in = q.values.at(conv->inputs[0]).quantization->scales[0];
+    const auto bias = values_of<int32_t>(q.values.at(conv->inputs[2]));
+    // Within the headroom the runtime's bias check leaves for one 255 * 255 product.
+    for (int32_t v : bias) CHECK(std::llabs(v) <= 2147483647LL - 255 * 255);
+    const float s1 = scales.back();
+    CHECK(s1 > 2.0f / 127);
+    CHECK(bias[1] == static_cast<int32_t>(std::nearbyint(1e4 / static_cast<double>(s_in * s1))));
+    if (!per_tensor) CHECK(scales[0] == 0.5f / 127);  // only the channel that needed it
+    // The weights follow the larger scale: -2 / s1 rounds to a small int8.
+    const auto weights = values_of<int8_t>(w);
+    CHECK(weights[1] == static_cast<int8_t>(std::nearbyint(-2.0f / s1)));
   }
 }
 

@@ -4,8 +4,12 @@
 // them (QfbWriter models, a TfliteBuilder model, .npy and image files); every
 // MODEL_FILE (.tflite or .onnx fixtures, e.g. tests/data/digits/model.onnx
 // and the small models of ../shared/data) is copied to its importer's corpus
-// and, when it imports, its .qfb joins the loader's corpus. Nothing here is
-// committed as a binary.
+// and, when it imports, its .qfb joins the loader's corpus (a float ONNX
+// model twice: static PTQ with random calibration and dynamic quantization,
+// so the transformer, dynamic and mixed-precision ops are in the corpus too).
+// The small CNN is also written with packed weights for every ISA this CPU
+// has, so the packed-weight checks are fuzzed. Nothing here is committed as
+// a binary.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -16,9 +20,12 @@
 
 #include <stb_image_write.h>
 
+#include "converter/packing/pack_weights.h"
+#include "kernels/kernel_table.h"
 #include "runtime/tools/npy.h"
 #include "tests/runtime/test_models.h"
 #ifdef QRT_FUZZ_SEEDS_TFLITE
+#include "converter/calibration/ptq_options.h"
 #include "converter/model_import.h"
 #include "converter/onnx/onnx_importer.h"
 #include "converter/tflite/tflite_importer.h"
@@ -56,6 +63,17 @@ void qfb_seeds(const fs::path& dir) {
   write(dir / "reshape.qfb", test::reshape_model());
   write(dir / "small_cnn_fixedpoint.qfb", test::small_cnn(fb::RequantRule::FIXEDPOINT).writer.serialize());
   write(dir / "small_cnn_fp32.qfb", test::small_cnn(fb::RequantRule::FP32).writer.serialize());
+  std::vector<std::string> isas;
+  for (const char* isa : {"avx512vnni", "avxvnni", "avx2", "sse41", "i8mm", "neondot", "neon"}) {
+    std::string error;
+    if (find_kernel_table(isa, &error) != nullptr) isas.push_back(isa);
+  }
+  Bytes packed;
+  std::string error;
+  if (!isas.empty() &&
+      pack_qfb_weights(test::small_cnn(fb::RequantRule::FP32).writer.serialize(), isas, &packed, &error)) {
+    write(dir / "small_cnn_packed.qfb", packed);
+  }
 }
 
 void npy_seeds(const fs::path& dir) {
@@ -156,13 +174,24 @@ Bytes tiny_tflite() {
 
 // The .qfb of an importable model joins the loader's corpus.
 void add_imported(const fs::path& qfb_dir, const std::string& stem, const Bytes& source, bool onnx) {
-  try {
-    const Bytes qfb = onnx ? qrt::import_onnx(source.data(), source.size(), qrt::ImportOptions{},
-                                              qrt::convert::OnnxLoadOptions{})
-                           : qrt::import_tflite(source.data(), source.size(), qrt::ImportOptions{});
-    if (qfb.size() <= kMaxSeedBytes) write(qfb_dir / (stem + ".qfb"), qfb);
-  } catch (const qrt::ImportError&) {
-  }
+  auto add = [&](const std::string& name, const qrt::ImportOptions& options) {
+    try {
+      const Bytes qfb = onnx ? qrt::import_onnx(source.data(), source.size(), options, qrt::convert::OnnxLoadOptions{})
+                             : qrt::import_tflite(source.data(), source.size(), options);
+      if (qfb.size() <= kMaxSeedBytes) write(qfb_dir / (name + ".qfb"), qfb);
+    } catch (const std::exception&) {  // not importable this way: no seed
+    }
+  };
+  add(stem, qrt::ImportOptions{});
+  if (!onnx) return;
+  qrt::convert::PtqOptions ptq;
+  ptq.random_calibration = true;
+  qrt::ImportOptions static_ptq;
+  static_ptq.ptq = &ptq;
+  add(stem + "_ptq", static_ptq);
+  qrt::ImportOptions dynamic;
+  dynamic.dynamic_quantization = true;
+  add(stem + "_dynamic", dynamic);
 }
 #endif
 

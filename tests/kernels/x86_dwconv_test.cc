@@ -5,7 +5,9 @@
 // 127, saturating sums, tiny and huge scales, clamps, both requantization
 // rules (fixedpoint with double rounding as DEPTHWISE_CONV_2D uses, and
 // single rounding too), per-channel and per-tensor weights (non-zero filter
-// zero point). Every 3x3 case also runs the generic kernel. The parallel
+// zero point). Every 3x3 case also runs the generic kernel, and, where the
+// table has one and the filter fits int8, the 3x3 kernel on the int8
+// packing (kernels/dwconv3x3_c4_s8.h). The parallel
 // drivers (depthwise rows, GEMM M panels) must give the same bytes on 1 and
 // 2 threads. Each ISA is reached through the dispatch table and skipped when
 // this CPU (or this build) lacks it.
@@ -85,7 +87,7 @@ DwCase random_case(std::mt19937& rng, RequantRule rule) {
     p.batch = uniform(rng, 1, 2);
     p.input_height = pick(rng, {1, 2, 3, 4, 5, 7, 8, 11, 14});
     p.input_width = pick(rng, {1, 2, 3, 4, 5, 7, 9, 12, 16});
-    p.input_channels = pick(rng, {1, 2, 3, 7, 15, 16, 17, 31, 32, 33, 47, 64, 65, 96, 144});
+    p.input_channels = pick(rng, {1, 2, 3, 7, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 96, 128, 144, 193});
     if (uniform(rng, 0, 2) != 0) {
       p.kernel_height = p.kernel_width = 3;
       p.dilation_height = p.dilation_width = 1;
@@ -185,8 +187,8 @@ struct Packed {
   qrt::DwconvRunParams params;
 };
 
-Packed pack(const DwconvKernel& k, const DwCase& c, const Data& d) {
-  OutputRequantStorage rq = epilogue(c);
+// The pack parameters of a case; `rq` must outlive them.
+qrt::DwconvPackParams pack_params(const DwCase& c, const Data& d, const OutputRequantStorage& rq) {
   qrt::DwconvPackParams pp;
   pp.channels = c.p.input_channels;
   pp.kernel_height = c.p.kernel_height;
@@ -196,11 +198,11 @@ Packed pack(const DwconvKernel& k, const DwCase& c, const Data& d) {
   pp.input_zero_point = c.p.input_zero_point;
   pp.filter_zero_point = c.p.filter_zero_point;
   pp.requant = rq.requant;
-  Packed r;
-  r.bytes.resize(k.packed_size(c.rule, pp.channels, pp.kernel_height * pp.kernel_width));
-  k.pack(pp, r.bytes.data());
-  auto& q = r.params;
-  q = qrt::make_dwconv_run_params(pp);
+  return pp;
+}
+
+qrt::DwconvRunParams run_params(const DwCase& c, const qrt::DwconvPackParams& pp) {
+  qrt::DwconvRunParams q = qrt::make_dwconv_run_params(pp);
   q.batch = c.p.batch;
   q.input_height = c.p.input_height;
   q.input_width = c.p.input_width;
@@ -212,6 +214,31 @@ Packed pack(const DwconvKernel& k, const DwCase& c, const Data& d) {
   q.dilation_width = c.p.dilation_width;
   q.pad_top = c.p.pad_top;
   q.pad_left = c.p.pad_left;
+  return q;
+}
+
+Packed pack(const DwconvKernel& k, const DwCase& c, const Data& d) {
+  const OutputRequantStorage rq = epilogue(c);
+  const qrt::DwconvPackParams pp = pack_params(c, d, rq);
+  Packed r;
+  r.bytes.resize(k.packed_size(c.rule, pp.channels, pp.kernel_height * pp.kernel_width));
+  k.pack(pp, r.bytes.data());
+  r.params = run_params(c, pp);
+  return r;
+}
+
+// The int8 3x3 packing (kernels/dwconv3x3_c4_s8.h); *fits says whether it
+// takes the filter (no bytes when not).
+Packed pack_3x3_c4(const DwCase& c, const Data& d, bool* fits) {
+  const OutputRequantStorage rq = epilogue(c);
+  const qrt::DwconvPackParams pp = pack_params(c, d, rq);
+  Packed r;
+  r.params = run_params(c, pp);
+  *fits = qrt::dwconv3x3_c4_fits(pp);
+  if (*fits) {
+    r.bytes.resize(qrt::dwconv3x3_c4_packed_size(c.rule, pp.channels));
+    qrt::dwconv3x3_c4_pack(pp, r.bytes.data());
+  }
   return r;
 }
 
@@ -251,6 +278,7 @@ void check_isa(const char* isa, int cases, uint32_t seed) {
   if (table == nullptr) return;
   const DwconvKernel& k = table->dwconv;
   std::mt19937 rng(seed);
+  int c4_cases = 0;
   for (int i = 0; i < cases; ++i) {
     const RequantRule rule = i % 2 ? RequantRule::kFp32 : RequantRule::kFixedPoint;
     const DwCase c = random_case(rng, rule);
@@ -264,10 +292,28 @@ void check_isa(const char* isa, int cases, uint32_t seed) {
       REQUIRE(run_kernel(k.run, packed, c, d, split) == expected);
     }
     if (c.p.kernel_height == 3 && c.p.kernel_width == 3 && c.p.dilation_height == 1 && c.p.dilation_width == 1) {
-      INFO("kernel " << k.name_3x3);
-      REQUIRE(run_kernel(k.run_3x3, packed, c, d, split) == expected);
+      {
+        INFO("kernel " << k.name_3x3);
+        REQUIRE(run_kernel(k.run_3x3, packed, c, d, split) == expected);
+      }
+      if (k.run_3x3_c4 != nullptr) {
+        // The int8 packing takes the filter exactly when every w - zw fits int8.
+        bool fits = true;
+        for (int8_t w : d.weights) {
+          fits = fits && int{w} - c.p.filter_zero_point >= -128 && int{w} - c.p.filter_zero_point <= 127;
+        }
+        bool packed_fits = false;
+        const Packed c4 = pack_3x3_c4(c, d, &packed_fits);
+        REQUIRE(packed_fits == fits);
+        if (fits) {
+          ++c4_cases;
+          INFO("kernel " << k.name_3x3_c4);
+          REQUIRE(run_kernel(k.run_3x3_c4, c4, c, d, split) == expected);
+        }
+      }
     }
   }
+  if (k.run_3x3_c4 != nullptr) REQUIRE(c4_cases >= cases / 8);
 }
 
 struct PoolDeleter {

@@ -49,10 +49,10 @@ void check_lut(const char* isa) {
   const qrt::KernelTable* table = table_or_skip(isa, &qrt::KernelTable::lut, "lut_s8_reference");
   if (table == nullptr) return;
   std::mt19937 rng(71);
-  for (int i = 0; i < 120; ++i) {
+  for (int i = 0; i < 190; ++i) {
     int8_t lut[256];
     for (auto& v : lut) v = static_cast<int8_t>(uniform(rng, -128, 127));
-    const size_t count = static_cast<size_t>(i < 70 ? i : uniform(rng, 0, 2000));
+    const size_t count = static_cast<size_t>(i < 140 ? i : uniform(rng, 0, 2000));
     std::vector<int8_t> input(count), expected(count), actual(count, 0x5A);
     for (size_t j = 0; j < count; ++j) {
       // Every index in order first (each 32-byte vector sees all chunks), then random.
@@ -98,7 +98,7 @@ void check_quantize(const char* isa) {
   for (int i = 0; i < 135; ++i) {
     const float scale = scales[i % 9];
     const int32_t zp = zero_points[(i / 9) % 5];
-    const size_t count = static_cast<size_t>(i < 40 ? i : uniform(rng, 0, 400));
+    const size_t count = static_cast<size_t>(i < 70 ? i : uniform(rng, 0, 400));
     const std::vector<float> input = random_floats(rng, count, scale);
     for (qrt::RequantRule rule : {qrt::RequantRule::kFixedPoint, qrt::RequantRule::kFp32}) {
       std::vector<int8_t> expected(count), actual(count, 0x5A);
@@ -130,8 +130,8 @@ qrt::reference::Pool2DParams random_pool(std::mt19937& rng) {
   } else {
     p.input_height = uniform(rng, 1, 9);
     p.input_width = uniform(rng, 1, 9);
-    const int channel_choices[] = {1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 70};
-    p.channels = channel_choices[uniform(rng, 0, 12)];
+    const int channel_choices[] = {1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 70, 128, 130};
+    p.channels = channel_choices[uniform(rng, 0, 16)];
     p.filter_height = uniform(rng, 1, 4);
     p.filter_width = uniform(rng, 1, 4);
     p.stride_height = uniform(rng, 1, 3);
@@ -242,7 +242,21 @@ TEST_CASE("x86 pool: average_pool2d_s8 avx2 equals the reference", "[x86_element
   check_average_pool("avx2", 300, 74);
 }
 
-TEST_CASE("x86 lut, quantize and pools: the avx512vnni and avxvnni tables carry the avx2 kernels",
+TEST_CASE("x86 lut: lut_s8 avx512vnni equals the reference", "[x86_elementwise]") { check_lut("avx512vnni"); }
+
+TEST_CASE("x86 quantize: the avx512vnni float <-> int8 kernels equal the reference", "[x86_elementwise]") {
+  check_quantize("avx512vnni");
+}
+
+TEST_CASE("x86 pool: max_pool2d_s8 avx512vnni equals the reference", "[x86_elementwise]") {
+  check_max_pool("avx512vnni", 200, 83);
+}
+
+TEST_CASE("x86 pool: average_pool2d_s8 avx512vnni equals the reference", "[x86_elementwise]") {
+  check_average_pool("avx512vnni", 300, 84);
+}
+
+TEST_CASE("x86 lut, quantize and pools: the avx512vnni table has its own kernels, avxvnni the avx2 ones",
           "[x86_elementwise]") {
   for (const char* isa : {"avx512vnni", "avxvnni"}) {
     std::string error;
@@ -251,15 +265,22 @@ TEST_CASE("x86 lut, quantize and pools: the avx512vnni and avxvnni tables carry 
       WARN("skipped: " << error);
       continue;
     }
-    REQUIRE(std::string(table->lut.name) == "lut_s8__avx2");
-    REQUIRE(std::string(table->quantize.name) == "quantize_f32_s8__avx2");
-    REQUIRE(std::string(table->dequantize.name) == "dequantize_s8_f32__avx2");
-    REQUIRE(std::string(table->max_pool2d.name) == "max_pool2d_s8__avx2");
-    REQUIRE(std::string(table->average_pool2d.name) == "average_pool2d_s8__avx2");
+    const std::string suffix = std::string(isa) == "avx512vnni" ? "__avx512vnni" : "__avx2";
+    REQUIRE(std::string(table->lut.name) == "lut_s8" + suffix);
+    REQUIRE(std::string(table->quantize.name) == "quantize_f32_s8" + suffix);
+    REQUIRE(std::string(table->dequantize.name) == "dequantize_s8_f32" + suffix);
+    REQUIRE(std::string(table->max_pool2d.name) == "max_pool2d_s8" + suffix);
+    REQUIRE(std::string(table->average_pool2d.name) == "average_pool2d_s8" + suffix);
   }
 }
 
 TEST_CASE("x86 pool long: avx2 max and average pooling, 10000 random cases each", "[x86_elementwise][.long]") {
   check_max_pool("avx2", 10000, 173);
   check_average_pool("avx2", 10000, 174);
+}
+
+TEST_CASE("x86 pool long: avx512vnni max and average pooling, 10000 random cases each",
+          "[x86_elementwise][.long]") {
+  check_max_pool("avx512vnni", 10000, 183);
+  check_average_pool("avx512vnni", 10000, 184);
 }

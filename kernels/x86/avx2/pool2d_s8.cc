@@ -1,19 +1,18 @@
 // max_pool2d_s8__avx2 and average_pool2d_s8__avx2: see
 // kernels/x86/elementwise_s8.h. Per output pixel, the window's valid rows
-// and columns exactly as the reference computes them (clipped to the image;
-// an empty window has none), then the channels in vectors.
+// and columns exactly as the reference computes them (the loop nest of
+// x86/pool2d_windows.h), then the channels in vectors.
 #include <immintrin.h>
 
 #include <algorithm>
 
 #include "kernels/x86/elementwise_s8.h"
+#include "kernels/x86/pool2d_windows.h"
 
 namespace qrt::x86 {
 
 void max_pool2d_s8__avx2(const reference::Pool2DParams& p, const int8_t* input, int8_t* output) {
-  // The reference clamps in int32 and truncates to int8; bounds outside the
-  // int8 range (never prepared) would make that a wrap, so leave them to it.
-  if (p.clamp.min < -128 || p.clamp.max > 127 || p.clamp.min > 127 || p.clamp.max < -128) {
+  if (!max_pool_bounds_fit_int8(p)) {
     reference::max_pool2d_s8(p, input, output);
     return;
   }
@@ -22,45 +21,29 @@ void max_pool2d_s8__avx2(const reference::Pool2DParams& p, const int8_t* input, 
   const __m256i lo = _mm256_set1_epi8(static_cast<char>(p.clamp.min));
   const __m256i hi = _mm256_set1_epi8(static_cast<char>(p.clamp.max));
   const size_t row_stride = static_cast<size_t>(p.input_width) * channels;
-  const size_t image_size = static_cast<size_t>(p.input_height) * row_stride;
-  for (int b = 0; b < p.batch; ++b) {
-    const int8_t* image = input + b * image_size;
-    for (int oy = 0; oy < p.output_height; ++oy) {
-      const int y_origin = oy * p.stride_height - p.pad_top;
-      const int y_begin = std::max(y_origin, 0), y_end = std::min(y_origin + p.filter_height, p.input_height);
-      for (int ox = 0; ox < p.output_width; ++ox, output += channels) {
-        const int x_origin = ox * p.stride_width - p.pad_left;
-        const int x_begin = std::max(x_origin, 0), x_end = std::min(x_origin + p.filter_width, p.input_width);
-        size_t c = 0;
-        for (; c < full; c += 32) {
-          __m256i m = _mm256_set1_epi8(-128);
-          for (int y = y_begin; y < y_end; ++y) {
-            const int8_t* row = image + static_cast<size_t>(y) * row_stride + c;
-            for (int x = x_begin; x < x_end; ++x) {
-              m = _mm256_max_epi8(m, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + x * channels)));
-            }
-          }
-          _mm256_storeu_si256(reinterpret_cast<__m256i*>(output + c), _mm256_min_epi8(_mm256_max_epi8(m, lo), hi));
-        }
-        for (; c < channels; ++c) {
-          int32_t m = -128;
-          for (int y = y_begin; y < y_end; ++y) {
-            for (int x = x_begin; x < x_end; ++x) m = std::max<int32_t>(m, image[y * row_stride + x * channels + c]);
-          }
-          output[c] = static_cast<int8_t>(std::min(std::max(m, p.clamp.min), p.clamp.max));
+  for_each_pool_window(p, input, output, [&](const int8_t* image, const PoolWindow& w, int8_t* out) {
+    size_t c = 0;
+    for (; c < full; c += 32) {
+      __m256i m = _mm256_set1_epi8(-128);
+      for (int y = w.y_begin; y < w.y_end; ++y) {
+        const int8_t* row = image + static_cast<size_t>(y) * row_stride + c;
+        for (int x = w.x_begin; x < w.x_end; ++x) {
+          m = _mm256_max_epi8(m, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + x * channels)));
         }
       }
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c), _mm256_min_epi8(_mm256_max_epi8(m, lo), hi));
     }
-  }
+    for (; c < channels; ++c) {
+      int32_t m = -128;
+      for (int y = w.y_begin; y < w.y_end; ++y) {
+        for (int x = w.x_begin; x < w.x_end; ++x) m = std::max<int32_t>(m, image[y * row_stride + x * channels + c]);
+      }
+      out[c] = static_cast<int8_t>(std::min(std::max(m, p.clamp.min), p.clamp.max));
+    }
+  });
 }
 
 namespace {
-
-// The per-pixel constants of the division step.
-struct Divisor {
-  int32_t count;       // divisor (> 0)
-  int32_t correction;  // added to the raw sum first
-};
 
 // fixedpoint: TFLite's rounding integer divisions. sum +- count / 2 and
 // count are integers below 2^31 and count below 2^24, so the double
@@ -98,94 +81,76 @@ inline __m256i window_sum8(const int8_t* image, size_t row_stride, size_t channe
 }  // namespace
 
 void average_pool2d_s8__avx2(const reference::AveragePool2DParams& p, const int8_t* input, int8_t* output) {
-  const reference::Pool2DParams& g = p.pool;
-  if (g.clamp.min < -128 || g.clamp.max > 127 || g.clamp.min > g.clamp.max ||
-      static_cast<int64_t>(g.filter_height) * g.filter_width > reference::kMaxPool2DFilterArea) {
-    reference::average_pool2d_s8(p, input, output);  // never prepared: keep the reference's exact behaviour
+  if (!average_pool_vectorizable(p)) {
+    reference::average_pool2d_s8(p, input, output);
     return;
   }
+  const reference::Pool2DParams& g = p.pool;
   const size_t channels = static_cast<size_t>(g.channels);
   const size_t full = channels / 8 * 8;
-  const int filter_area = g.filter_height * g.filter_width;
   const size_t row_stride = static_cast<size_t>(g.input_width) * channels;
-  const size_t image_size = static_cast<size_t>(g.input_height) * row_stride;
   const __m128i lo = _mm_set1_epi32(g.clamp.min), hi = _mm_set1_epi32(g.clamp.max);
   const __m256 ratio = _mm256_set1_ps(p.input_to_output_scale);
   const __m256 lo_f = _mm256_set1_ps(static_cast<float>(g.clamp.min - p.output_zero_point));
   const __m256 hi_f = _mm256_set1_ps(static_cast<float>(g.clamp.max - p.output_zero_point));
   const __m256i out_zp = _mm256_set1_epi32(p.output_zero_point);
   alignas(32) int32_t lanes[8];
-  for (int b = 0; b < g.batch; ++b) {
-    const int8_t* image = input + b * image_size;
-    for (int oy = 0; oy < g.output_height; ++oy) {
-      const int y_origin = oy * g.stride_height - g.pad_top;
-      const int y_begin = std::max(y_origin, 0), y_end = std::min(y_origin + g.filter_height, g.input_height);
-      for (int ox = 0; ox < g.output_width; ++ox, output += channels) {
-        const int x_origin = ox * g.stride_width - g.pad_left;
-        const int x_begin = std::max(x_origin, 0), x_end = std::min(x_origin + g.filter_width, g.input_width);
-        const int valid = std::max(0, y_end - y_begin) * std::max(0, x_end - x_begin);
-        const int count = p.count_include_pad ? filter_area : valid;
-        if (count == 0) {
-          const int8_t value = static_cast<int8_t>(std::min(std::max(p.output_zero_point, g.clamp.min), g.clamp.max));
-          std::fill(output, output + channels, value);
-          continue;
+  for_each_pool_window(g, input, output, [&](const int8_t* image, const PoolWindow& w, int8_t* out) {
+    const AverageDivisor d = average_divisor(p, w);
+    if (d.count == 0) {
+      std::fill(out, out + channels, empty_average(p));
+      return;
+    }
+    const __m256i corr = _mm256_set1_epi32(d.correction);
+    const __m256d count_d = _mm256_set1_pd(d.count);
+    const __m256 count_f = _mm256_set1_ps(static_cast<float>(d.count));
+    const __m128i half = _mm_set1_epi32(d.count / 2);
+    for (size_t c = 0; c < channels; c += 8) {
+      __m256i sum;
+      if (c < full) {
+        sum = window_sum8(image + c, row_stride, channels, w.y_begin, w.y_end, w.x_begin, w.x_end);
+      } else {
+        for (size_t j = 0; j < 8; ++j) {
+          int32_t s = 0;
+          for (int y = w.y_begin; y < w.y_end && c + j < channels; ++y) {
+            for (int x = w.x_begin; x < w.x_end; ++x) s += image[y * row_stride + x * channels + c + j];
+          }
+          lanes[j] = s;
         }
-        // fixedpoint: padded positions, when counted, hold the input zero
-        // point; fp32: the sum of (x - zp) over the valid positions.
-        const int32_t correction = p.rule == RequantRule::kFixedPoint ? (count - valid) * p.input_zero_point
-                                                                       : -valid * p.input_zero_point;
-        const __m256i corr = _mm256_set1_epi32(correction);
-        const __m256d count_d = _mm256_set1_pd(count);
-        const __m256 count_f = _mm256_set1_ps(static_cast<float>(count));
-        const __m128i half = _mm_set1_epi32(count / 2);
-        for (size_t c = 0; c < channels; c += 8) {
-          __m256i sum;
-          if (c < full) {
-            sum = window_sum8(image + c, row_stride, channels, y_begin, y_end, x_begin, x_end);
-          } else {
-            for (size_t j = 0; j < 8; ++j) {
-              int32_t s = 0;
-              for (int y = y_begin; y < y_end && c + j < channels; ++y) {
-                for (int x = x_begin; x < x_end; ++x) s += image[y * row_stride + x * channels + c + j];
-              }
-              lanes[j] = s;
-            }
-            sum = _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes));
-          }
-          sum = _mm256_add_epi32(sum, corr);
-          __m256i q;
-          if (p.rule == RequantRule::kFixedPoint) {
-            const __m128i s0 = _mm256_castsi256_si128(sum), s1 = _mm256_extracti128_si256(sum, 1);
-            __m128i a0, a1;
-            if (p.round_half_up) {
-              a0 = divide4<true>(s0, count_d, half);
-              a1 = divide4<true>(s1, count_d, half);
-            } else {
-              a0 = divide4<false>(s0, count_d, half);
-              a1 = divide4<false>(s1, count_d, half);
-            }
-            a0 = _mm_min_epi32(_mm_max_epi32(a0, lo), hi);
-            a1 = _mm_min_epi32(_mm_max_epi32(a1, lo), hi);
-            q = _mm256_setr_m128i(a0, a1);
-          } else {
-            // ((float)acc * ratio) / (float)count, in this order, no FMA.
-            __m256 v = _mm256_div_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(sum), ratio), count_f);
-            v = _mm256_min_ps(_mm256_max_ps(v, lo_f), hi_f);
-            q = _mm256_add_epi32(_mm256_cvtps_epi32(v), out_zp);
-          }
-          const __m128i words = _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
-          const __m128i bytes = _mm_packs_epi16(words, words);
-          if (c < full) {
-            _mm_storel_epi64(reinterpret_cast<__m128i*>(output + c), bytes);
-          } else {
-            alignas(16) int8_t tmp[16];
-            _mm_store_si128(reinterpret_cast<__m128i*>(tmp), bytes);
-            std::copy(tmp, tmp + (channels - c), output + c);
-          }
+        sum = _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes));
+      }
+      sum = _mm256_add_epi32(sum, corr);
+      __m256i q;
+      if (p.rule == RequantRule::kFixedPoint) {
+        const __m128i s0 = _mm256_castsi256_si128(sum), s1 = _mm256_extracti128_si256(sum, 1);
+        __m128i a0, a1;
+        if (p.round_half_up) {
+          a0 = divide4<true>(s0, count_d, half);
+          a1 = divide4<true>(s1, count_d, half);
+        } else {
+          a0 = divide4<false>(s0, count_d, half);
+          a1 = divide4<false>(s1, count_d, half);
         }
+        a0 = _mm_min_epi32(_mm_max_epi32(a0, lo), hi);
+        a1 = _mm_min_epi32(_mm_max_epi32(a1, lo), hi);
+        q = _mm256_setr_m128i(a0, a1);
+      } else {
+        // ((float)acc * ratio) / (float)count, in this order, no FMA.
+        __m256 v = _mm256_div_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(sum), ratio), count_f);
+        v = _mm256_min_ps(_mm256_max_ps(v, lo_f), hi_f);
+        q = _mm256_add_epi32(_mm256_cvtps_epi32(v), out_zp);
+      }
+      const __m128i words = _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+      const __m128i bytes = _mm_packs_epi16(words, words);
+      if (c < full) {
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(out + c), bytes);
+      } else {
+        alignas(16) int8_t tmp[16];
+        _mm_store_si128(reinterpret_cast<__m128i*>(tmp), bytes);
+        std::copy(tmp, tmp + (channels - c), out + c);
       }
     }
-  }
+  });
 }
 
 }  // namespace qrt::x86

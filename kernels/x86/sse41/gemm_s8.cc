@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/x86/gemm_driver.h"
 #include "kernels/x86/gemm_s8.h"
 #include "kernels/x86/sse41/requant_sse41.h"
 
@@ -24,9 +25,7 @@ constexpr int kNr = kQs8Gemm4x8c2Sse41.nr;
 constexpr int kVectors = kNr / 4;
 static_assert(kVectors == 2, "pack8 stores two vectors per row");
 
-struct Epilogue {
-  int32_t zero_point, min, max;
-};
+using Epilogue = GemmEpilogue;
 
 int32_t load_s32(const int16_t* p) {
   int32_t v;
@@ -111,8 +110,7 @@ void gemm_tile(const int16_t* panel, size_t kp, const uint8_t* tile, const int32
   }
 }
 
-using TileFn = void (*)(const int16_t*, size_t, const uint8_t*, const int32_t*, int8_t*, size_t, int,
-                        const Epilogue&);
+using TileFn = GemmTileFn<int16_t>;
 
 template <Mode MODE>
 constexpr TileFn kTiles[kMr] = {gemm_tile<1, MODE>, gemm_tile<2, MODE>, gemm_tile<3, MODE>, gemm_tile<4, MODE>};
@@ -150,72 +148,29 @@ inline int32_t row_correction(__m128i sum, int32_t filter_zero_point) {
   return static_cast<int32_t>(0u - static_cast<uint32_t>(filter_zero_point) * total);
 }
 
-// The shared driver: for each MR-row panel, `gather(row, dst, sum)` packs
-// row `row` of A (K values widened to int16, their sums added to *sum when
-// sum is not null), then the tiles run over every column tile.
-template <typename Gather>
-void run_panels(const GemmRunParams& p, const void* packed, const Gather& gather, void* scratch, int8_t* c) {
-  const GemmLayout& layout = kQs8Gemm4x8c2Sse41;
-  const size_t k = static_cast<size_t>(p.k);
-  const size_t kp = static_cast<size_t>(gemm_padded_k(layout, p.k));
-  const size_t tile_bytes = gemm_tile_bytes(layout, p.rule, p.k);
-  const TileFn* tiles = tiles_for(p);
-  const Epilogue e{p.output_zero_point, p.output_min, p.output_max};
-  int16_t* panel = static_cast<int16_t*>(scratch);
-  int32_t corrections[kMr];
-  for (size_t m0 = 0; m0 < p.m; m0 += kMr) {
-    const int rows = static_cast<int>(std::min<size_t>(kMr, p.m - m0));
-    for (int r = 0; r < rows; ++r) {
-      int16_t* dst = panel + r * kp;
-      __m128i sum = _mm_setzero_si128();
-      gather(m0 + r, dst, p.filter_zero_point != 0 ? &sum : nullptr);
-      for (size_t i = k; i < kp; ++i) dst[i] = 0;
-      corrections[r] = row_correction(sum, p.filter_zero_point);
-    }
-    const int32_t* row_corrections = p.filter_zero_point != 0 ? corrections : nullptr;
-    const uint8_t* tile = static_cast<const uint8_t*>(packed);
-    for (int n0 = 0; n0 < p.n; n0 += kNr, tile += tile_bytes) {
-      tiles[rows - 1](panel, kp, tile, row_corrections, c + m0 * p.c_stride + n0, p.c_stride,
-                      std::min(kNr, p.n - n0), e);
-    }
-  }
-}
+// This ISA's side of the shared driver (x86/gemm_driver.h).
+struct Sse41Gemm {
+  using Panel = int16_t;
+  using Sum = __m128i;
+  static constexpr const GemmLayout& kLayout = kQs8Gemm4x8c2Sse41;
+  static constexpr int kMr = ::qrt::x86::kMr;
+  static constexpr int kNr = ::qrt::x86::kNr;
+  static Sum zero_sum() { return _mm_setzero_si128(); }
+  static void copy(const int8_t* src, size_t n, Panel* dst, Sum* sum) { copy_widened(src, n, dst, sum); }
+  static int32_t correction(Sum sum, int32_t filter_zero_point) { return row_correction(sum, filter_zero_point); }
+  static const TileFn* tiles(const GemmRunParams& p) { return tiles_for(p); }
+};
 
 }  // namespace
 
 void qs8_gemm_minmax_4x8c2__sse41(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
                                   int8_t* c) {
-  const size_t k = static_cast<size_t>(p.k);
-  run_panels(
-      p, packed, [&](size_t row, int16_t* dst, __m128i* sum) { copy_widened(a + row * p.a_stride, k, dst, sum); },
-      scratch, c);
+  run_gemm<Sse41Gemm>(p, a, packed, scratch, c);
 }
 
-void qs8_igemm_minmax_4x8c2__sse41(const IgemmRunParams& p, const int8_t* input, const void* packed, void* scratch,
-                                   int8_t* c) {
-  const size_t channels = static_cast<size_t>(p.channels);
-  const int taps = p.taps;
-  run_panels(
-      p.gemm, packed,
-      [&](size_t row, int16_t* dst, __m128i* sum) {
-        const int32_t* offsets = p.offsets + row * static_cast<size_t>(taps);
-        for (int t = 0; t < taps;) {
-          if (offsets[t] < 0) {
-            copy_widened(p.zero_row, channels, dst, sum);
-            dst += channels;
-            ++t;
-            continue;
-          }
-          // Taps whose pixels are adjacent in memory (a filter row inside
-          // the image, dilation 1) are one copy.
-          int run = 1;
-          while (t + run < taps && offsets[t + run] == offsets[t] + static_cast<int32_t>(run * channels)) ++run;
-          copy_widened(input + offsets[t], run * channels, dst, sum);
-          dst += run * channels;
-          t += run;
-        }
-      },
-      scratch, c);
+void qs8_igemm_minmax_4x8c2__sse41(const IgemmRunParams& p, const int8_t* input, const void* packed,
+                                   void* scratch, int8_t* c) {
+  run_igemm<Sse41Gemm>(p, input, packed, scratch, c);
 }
 
 }  // namespace qrt::x86

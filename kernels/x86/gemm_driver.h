@@ -1,0 +1,113 @@
+// The driver every x86 GEMM / IGEMM kernel shares (kernels/x86/<isa>/
+// gemm_s8.cc): per MR-row panel, gather the A rows into scratch (a GEMM
+// row as it is, an IGEMM row through the convolution's indirection, one copy
+// per run of taps adjacent in memory), add up the row sums when a per-tensor
+// filter zero point needs them, then run the tile kernel over every column
+// tile. Only how a row is copied (widened to int16, or sign-flipped to
+// uint8 for vpdpbusd), the vector the sums are kept in and the tiles differ
+// per ISA; they come in a traits struct:
+//
+//   struct Traits {
+//     using Panel = int16_t or uint8_t;   // a packed A element
+//     using Sum = __m128i / __m256i / __m512i;
+//     static constexpr const GemmLayout& kLayout;
+//     static constexpr int kMr, kNr;
+//     static Sum zero_sum();
+//     static void copy(const int8_t* src, size_t n, Panel* dst, Sum* sum);  // sum: nullptr or the row's sums
+//     static int32_t correction(Sum sum, int32_t filter_zero_point);        // -zw * sum, modulo 2^32
+//     static const GemmTileFn<Panel>* tiles(const GemmRunParams& p);       // [rows - 1]
+//   };
+//
+// Templates in an unnamed namespace: each ISA's translation unit, built with
+// its own flags, gets its own copy (no inline function shared between
+// instruction sets).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/x86/gemm_s8.h"
+
+namespace qrt::x86 {
+namespace {
+
+struct GemmEpilogue {
+  int32_t zero_point, min, max;
+};
+
+// A tile kernel: `rows` rows of the panel (kp values each) times one packed
+// column tile, `cols` <= NR columns stored.
+template <typename Panel>
+using GemmTileFn = void (*)(const Panel* panel, size_t kp, const uint8_t* tile, const int32_t* row_corrections,
+                            int8_t* c, size_t c_stride, int cols, const GemmEpilogue& e);
+
+// `gather(row, dst, sum)` packs row `row` of A into dst.
+template <typename Traits, typename Gather>
+void run_panels(const GemmRunParams& p, const void* packed, const Gather& gather, void* scratch, int8_t* c) {
+  using Panel = typename Traits::Panel;
+  const size_t k = static_cast<size_t>(p.k);
+  const size_t kp = static_cast<size_t>(gemm_padded_k(Traits::kLayout, p.k));
+  const size_t tile_bytes = gemm_tile_bytes(Traits::kLayout, p.rule, p.k);
+  const GemmTileFn<Panel>* tiles = Traits::tiles(p);
+  const GemmEpilogue e{p.output_zero_point, p.output_min, p.output_max};
+  Panel* panel = static_cast<Panel*>(scratch);
+  int32_t corrections[Traits::kMr];
+  for (size_t m0 = 0; m0 < p.m; m0 += Traits::kMr) {
+    const int rows = static_cast<int>(std::min<size_t>(Traits::kMr, p.m - m0));
+    for (int r = 0; r < rows; ++r) {
+      Panel* dst = panel + r * kp;
+      typename Traits::Sum sum = Traits::zero_sum();
+      gather(m0 + r, dst, p.filter_zero_point != 0 ? &sum : nullptr);
+      for (size_t i = k; i < kp; ++i) dst[i] = 0;
+      corrections[r] = Traits::correction(sum, p.filter_zero_point);
+    }
+    const int32_t* row_corrections = p.filter_zero_point != 0 ? corrections : nullptr;
+    const uint8_t* tile = static_cast<const uint8_t*>(packed);
+    for (int n0 = 0; n0 < p.n; n0 += Traits::kNr, tile += tile_bytes) {
+      tiles[rows - 1](panel, kp, tile, row_corrections, c + m0 * p.c_stride + n0, p.c_stride,
+                      std::min(Traits::kNr, p.n - n0), e);
+    }
+  }
+}
+
+template <typename Traits>
+void run_gemm(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch, int8_t* c) {
+  const size_t k = static_cast<size_t>(p.k);
+  run_panels<Traits>(
+      p, packed,
+      [&](size_t row, typename Traits::Panel* dst, typename Traits::Sum* sum) {
+        Traits::copy(a + row * p.a_stride, k, dst, sum);
+      },
+      scratch, c);
+}
+
+template <typename Traits>
+void run_igemm(const IgemmRunParams& p, const int8_t* input, const void* packed, void* scratch, int8_t* c) {
+  const size_t channels = static_cast<size_t>(p.channels);
+  const int taps = p.taps;
+  run_panels<Traits>(
+      p.gemm, packed,
+      [&](size_t row, typename Traits::Panel* dst, typename Traits::Sum* sum) {
+        const int32_t* offsets = p.offsets + row * static_cast<size_t>(taps);
+        for (int t = 0; t < taps;) {
+          if (offsets[t] < 0) {
+            Traits::copy(p.zero_row, channels, dst, sum);
+            dst += channels;
+            ++t;
+            continue;
+          }
+          // Taps whose pixels are adjacent in memory (a filter row inside
+          // the image, dilation 1) are one copy.
+          int run = 1;
+          while (t + run < taps && offsets[t + run] == offsets[t] + static_cast<int32_t>(run * channels)) ++run;
+          Traits::copy(input + offsets[t], run * channels, dst, sum);
+          dst += run * channels;
+          t += run;
+        }
+      },
+      scratch, c);
+}
+
+}  // namespace
+}  // namespace qrt::x86
