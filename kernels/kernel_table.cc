@@ -27,6 +27,7 @@
 #include "kernels/x86/float_f32.h"
 #endif
 #if defined(QRT_HAVE_ARM_NEON_KERNELS) || defined(QRT_HAVE_ARM_NEONDOT_KERNELS) || defined(QRT_HAVE_ARM_I8MM_KERNELS)
+#include "kernels/arm/binary_s8.h"
 #include "kernels/arm/dwconv_s8.h"
 #include "kernels/arm/float_f32.h"
 #include "kernels/arm/fully_connected_f32w4.h"
@@ -184,7 +185,7 @@ void fill_sse41(KernelTable* t) {
 #endif
 #ifdef QRT_HAVE_ARM_NEON_KERNELS
 // NEON slots; the dotprod and i8mm tables start from them (SDOT and SMMLA
-// speed up the GEMM only).
+// speed up the GEMM and IGEMM only).
 void fill_neon(KernelTable* t) {
   t->gemm_f32 = {"f32_gemm_minmax_4x8__neon", arm::kF32GemmMrNeon, arm::kF32GemmNrNeon,
                  arm::f32_gemm_minmax_4x8__neon};
@@ -192,9 +193,14 @@ void fill_neon(KernelTable* t) {
   t->vbinary_f32 = {"f32_vbinary_minmax__neon", arm::f32_vbinary_minmax__neon};
   t->vunary_f32 = {"f32_vunary__neon", arm::f32_vunary__neon};
   t->gemm = {arm::kQs8GemmNeonName, arm::kQs8GemmNeon, gemm_pack, arm::qs8_gemm_minmax__neon_mlal_lane};
+  t->conv = {arm::kQs8IgemmNeonName, arm::kQs8GemmNeon, gemm_pack, arm::qs8_igemm_minmax__neon_mlal_lane};
   t->dwconv = {"qs8_dwconv_minmax_16c__neon", arm::qs8_dwconv_minmax_16c__neon, "qs8_dwconv_3x3_minmax_16c__neon",
                arm::qs8_dwconv_3x3_minmax_16c__neon, arm::kQs8DwconvChannelTileNeon};
   t->max_pool2d = {"max_pool2d_s8__neon", arm::max_pool2d_s8__neon};
+  t->average_pool2d = {"average_pool2d_s8__neon", arm::average_pool2d_s8__neon};
+  t->vadd = {"qs8_vadd_minmax__neon", arm::qs8_vadd_minmax__neon};
+  t->vsub = {"qs8_vsub_minmax__neon", arm::qs8_vsub_minmax__neon};
+  t->vmul = {"qs8_vmul_minmax__neon", arm::qs8_vmul_minmax__neon};
 #if defined(__aarch64__)
   t->lut = {"lut_s8__neon", arm::lut_s8__neon};
   t->quantize = {"quantize_f32_s8__neon", arm::quantize_f32_s8__neon};
@@ -210,6 +216,8 @@ void fill_neondot(KernelTable* t) {
 #endif
   t->gemm = {"qs8_gemm_minmax_4x16c4__neondot", arm::kQs8Gemm4x16c4Neondot, gemm_pack,
              arm::qs8_gemm_minmax_4x16c4__neondot};
+  t->conv = {"qs8_igemm_minmax_4x16c4__neondot", arm::kQs8Gemm4x16c4Neondot, gemm_pack,
+             arm::qs8_igemm_minmax_4x16c4__neondot};
 }
 #endif
 #ifdef QRT_HAVE_ARM_I8MM_KERNELS
@@ -219,6 +227,8 @@ void fill_i8mm(KernelTable* t) {
 #endif
   t->gemm = {"qs8_gemm_minmax_8x8c8__neoni8mm", arm::kQs8Gemm8x8c8I8mm, gemm_pack,
              arm::qs8_gemm_minmax_8x8c8__neoni8mm};
+  t->conv = {"qs8_igemm_minmax_8x8c8__neoni8mm", arm::kQs8Gemm8x8c8I8mm, gemm_pack,
+             arm::qs8_igemm_minmax_8x8c8__neoni8mm};
 }
 #endif
 bool always() { return true; }

@@ -76,12 +76,9 @@ inline QuadParams load_quad_params(const uint8_t* epilogue, int width, int first
   return q;
 }
 
-// fp32 rule: float(acc) * scale, clamp in float, round half to even, add zp.
-// Advanced SIMD rounds to nearest even in every arithmetic step, as the
-// scalar code does. ARMv7 NEON flushes denormals to zero, which cannot
-// change the result: such a product rounds to 0 either way.
-inline int32x4_t requant_fp32(int32x4_t acc, const QuadParams& q, const OutputBounds& b) {
-  float32x4_t x = vmulq_f32(vcvtq_f32_s32(acc), q.scale);
+// The last steps of the fp32 rule on a float value: clamp in float, round
+// half to even, add zp.
+inline int32x4_t clamp_round_fp32(float32x4_t x, const OutputBounds& b) {
   x = vminq_f32(vmaxq_f32(x, b.float_lo), b.float_hi);
 #if defined(__aarch64__)
   const int32x4_t rounded = vcvtnq_s32_f32(x);
@@ -92,6 +89,14 @@ inline int32x4_t requant_fp32(int32x4_t acc, const QuadParams& q, const OutputBo
       vsubq_s32(vreinterpretq_s32_f32(vaddq_f32(x, vdupq_n_f32(12582912.0f))), vdupq_n_s32(0x4B400000));
 #endif
   return vaddq_s32(rounded, b.zero_point);
+}
+
+// fp32 rule: float(acc) * scale, clamp in float, round half to even, add zp.
+// Advanced SIMD rounds to nearest even in every arithmetic step, as the
+// scalar code does. ARMv7 NEON flushes denormals to zero, which cannot
+// change the result: such a product rounds to 0 either way.
+inline int32x4_t requant_fp32(int32x4_t acc, const QuadParams& q, const OutputBounds& b) {
+  return clamp_round_fp32(vmulq_f32(vcvtq_f32_s32(acc), q.scale), b);
 }
 
 // fixedpoint rule, double rounding (gemmlowp; TFLite's reference kernels):

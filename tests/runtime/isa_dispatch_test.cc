@@ -409,10 +409,10 @@ TEST_CASE("isa dispatch: row-broadcast ADD / SUB / MUL run the vector kernels an
   if (ran == 0) WARN("skipped: no ISA with vector ADD / SUB / MUL kernels on this CPU");
 }
 
-TEST_CASE("isa dispatch: x86 vector ADD / MUL / SUB give the reference bytes", "[isa]") {
+TEST_CASE("isa dispatch: x86 and ARM vector ADD / MUL / SUB give the reference bytes", "[isa]") {
   int ran = 0;
   std::string why;
-  for (const char* isa : {"avx512vnni", "avx2"}) {
+  for (const char* isa : {"avx512vnni", "avx2", "i8mm", "neondot", "neon"}) {
     const KernelTable* table = find_kernel_table(isa, &why);
     if (table == nullptr) continue;
     ++ran;
@@ -433,10 +433,10 @@ TEST_CASE("isa dispatch: x86 vector ADD / MUL / SUB give the reference bytes", "
   if (ran == 0) WARN("skipped: " << why);
 }
 
-TEST_CASE("isa dispatch: x86 LUT, pooling, QUANTIZE and DEQUANTIZE give the reference bytes", "[isa]") {
+TEST_CASE("isa dispatch: x86 and ARM LUT, pooling, QUANTIZE and DEQUANTIZE give the reference bytes", "[isa]") {
   int ran = 0;
   std::string why;
-  for (const char* isa : {"avx512vnni", "avxvnni", "avx2"}) {
+  for (const char* isa : {"avx512vnni", "avxvnni", "avx2", "i8mm", "neondot", "neon"}) {
     const KernelTable* table = find_kernel_table(isa, &why);
     if (table == nullptr) continue;
     ++ran;
@@ -457,7 +457,10 @@ TEST_CASE("isa dispatch: x86 LUT, pooling, QUANTIZE and DEQUANTIZE give the refe
       REQUIRE(forced.kernels[4] == table->average_pool2d.name);
       REQUIRE(forced.kernels[5] == table->lut.name);
       REQUIRE(forced.kernels[6] == table->dequantize.name);
+      REQUIRE(std::string(table->average_pool2d.name) != "average_pool2d_s8_reference");
+#if defined(__x86_64__) || defined(__aarch64__)  // ARMv7 keeps the reference LUT
       REQUIRE(std::string(table->lut.name) != "lut_s8_reference");
+#endif
       if (std::string(isa) == "avx512vnni") {  // its own AVX-512 kernels, not the AVX2 ones
         for (const char* name : {table->quantize.name, table->lut.name, table->max_pool2d.name,
                                  table->average_pool2d.name, table->dequantize.name}) {

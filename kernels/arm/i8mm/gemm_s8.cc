@@ -1,6 +1,8 @@
 // qs8_gemm_minmax_8x8c8__neoni8mm: int8 GEMM on AArch64 with the int8 matrix
 // multiply instructions (SMMLA, Armv8.6 FEAT_I8MM: Cortex-A510/A710/X2,
-// Neoverse V1/N2, Apple M2 and later). Compiled with -march=armv8.2-a+i8mm;
+// Neoverse V1/N2, Apple M2 and later), and qs8_igemm_minmax_8x8c8__neoni8mm,
+// the same tiles on panels gathered through a convolution's indirection
+// buffer (conv_s8.h). Compiled with -march=armv8.2-a+i8mm;
 // called only when the kernel reports I8MM (HWCAP2_I8MM on Linux).
 //
 // SMMLA multiplies a 2x8 int8 block of A by an 8x2 int8 block of W^T into a
@@ -15,6 +17,7 @@
 #include <cstring>
 
 #include "kernels/arm/gemm_s8.h"
+#include "kernels/arm/panel_neon.h"
 #include "kernels/arm/requant_neon.h"
 
 namespace qrt::arm {
@@ -75,38 +78,67 @@ const TileFn* tiles_for(const GemmRunParams& p) {
   }
 }
 
-}  // namespace
-
-void qs8_gemm_minmax_8x8c8__neoni8mm(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
-                                     int8_t* c) {
+// The shared driver: for each MR-row panel, `rows_of_a(row, sink)` hands
+// the row's values to `sink` span by span; they are interleaved into the
+// [Kp / 8][8 rows][8] panel (and summed when a per-tensor filter zero point
+// needs it), then the tiles run over every column tile.
+template <typename Rows>
+void run_panels(const GemmRunParams& p, const Rows& rows_of_a, const void* packed, void* scratch, int8_t* c) {
   const GemmLayout& layout = kQs8Gemm8x8c8I8mm;
-  const size_t k = static_cast<size_t>(p.k);
   const size_t kp = static_cast<size_t>(gemm_padded_k(layout, p.k));
   const size_t tile_bytes = gemm_tile_bytes(layout, p.rule, p.k);
   const TileFn* tiles = tiles_for(p);
   const OutputBounds bounds = make_output_bounds(p.output_zero_point, p.output_min, p.output_max);
+  const bool sums = p.filter_zero_point != 0;
   int8_t* panel = static_cast<int8_t*>(scratch);  // [kp / 8][8 rows][8]
   int32_t corrections[kMr];
   for (size_t m0 = 0; m0 < p.m; m0 += kMr) {
     const int rows = static_cast<int>(std::min<size_t>(kMr, p.m - m0));
-    // Rows past the last of an odd tile are zero (computed, never stored).
+    // K padding and the rows past the last of an odd tile are zero
+    // (computed, never stored).
     std::memset(panel, 0, kMr * kp);
     for (int r = 0; r < rows; ++r) {
-      const int8_t* src = a + (m0 + r) * p.a_stride;
-      int32_t sum = 0;  // |sum| <= 128 K: no overflow for the K the loader admits
-      for (size_t i = 0; i < k; i += kKr) {
-        std::memcpy(panel + i * kMr + r * kKr, src + i, std::min<size_t>(kKr, k - i));
-      }
-      for (size_t i = 0; i < k; ++i) sum += src[i];
-      corrections[r] = static_cast<int32_t>(0u - static_cast<uint32_t>(p.filter_zero_point) * static_cast<uint32_t>(sum));
+      int8_t* row_base = panel + r * kKr;
+      size_t position = 0;  // K index of the next value
+      int32_t sum = 0;
+      auto sink = [&](const int8_t* src, size_t n) {
+        if (sums) sum += sum_s8(src, n);
+        while (n > 0) {
+          const size_t in_group = position % kKr;
+          const size_t count = std::min<size_t>(kKr - in_group, n);
+          int8_t* dst = row_base + (position - in_group) * kMr + in_group;
+          if (count == kKr) {
+            vst1_s8(dst, vld1_s8(src));
+          } else {
+            std::memcpy(dst, src, count);
+          }
+          position += count;
+          src += count;
+          n -= count;
+        }
+      };
+      rows_of_a(m0 + r, sink);
+      corrections[r] = row_correction(p.filter_zero_point, sum);
     }
-    const int32_t* row_corrections = p.filter_zero_point != 0 ? corrections : nullptr;
+    const int32_t* row_corrections = sums ? corrections : nullptr;
     const uint8_t* tile = static_cast<const uint8_t*>(packed);
     for (int n0 = 0; n0 < p.n; n0 += kNr, tile += tile_bytes) {
       tiles[rows - 1](panel, kp, tile, row_corrections, bounds, c + m0 * p.c_stride + n0, p.c_stride,
                       std::min(kNr, p.n - n0));
     }
   }
+}
+
+}  // namespace
+
+void qs8_gemm_minmax_8x8c8__neoni8mm(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
+                                     int8_t* c) {
+  run_panels(p, DenseRows{a, p.a_stride, static_cast<size_t>(p.k)}, packed, scratch, c);
+}
+
+void qs8_igemm_minmax_8x8c8__neoni8mm(const IgemmRunParams& p, const int8_t* input, const void* packed,
+                                      void* scratch, int8_t* c) {
+  run_panels(p.gemm, IndirectRows{&p, input}, packed, scratch, c);
 }
 
 }  // namespace qrt::arm

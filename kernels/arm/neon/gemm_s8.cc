@@ -1,8 +1,9 @@
 // qs8_gemm_minmax_4x16__neon_mlal_lane (AArch64) and
 // qs8_gemm_minmax_4x8__neon_mlal_lane (ARMv7): int8 GEMM on NEON without
-// dot products. On AArch64 NEON is baseline; on ARMv7 this folder alone is
-// compiled with -mfpu=neon and the table calls it after cpuinfo reports
-// NEON.
+// dot products; qs8_igemm_minmax_* of the same tiles run them on panels
+// gathered through a convolution's indirection buffer (conv_s8.h). On
+// AArch64 NEON is baseline; on ARMv7 this folder alone is compiled with
+// -mfpu=neon and the table calls it after cpuinfo reports NEON.
 //
 // The driver packs each panel of A rows widened to int16 (input_offset 0:
 // the input zero point is folded into the packed bias, gemm_s8.h); the
@@ -13,6 +14,7 @@
 #include <algorithm>
 
 #include "kernels/arm/gemm_s8.h"
+#include "kernels/arm/panel_neon.h"
 #include "kernels/arm/requant_neon.h"
 
 namespace qrt::arm {
@@ -95,36 +97,52 @@ const TileFn* tiles_for(const GemmRunParams& p) {
   }
 }
 
-}  // namespace
-
-void qs8_gemm_minmax__neon_mlal_lane(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
-                                     int8_t* c) {
+// The shared driver: for each MR-row panel, `rows_of_a(row, sink)` hands
+// the row's values to `sink` span by span; they are widened into the panel
+// (and summed when a per-tensor filter zero point needs it), then the tiles
+// run over every column tile.
+template <typename Rows>
+void run_panels(const GemmRunParams& p, const Rows& rows_of_a, const void* packed, void* scratch, int8_t* c) {
   const GemmLayout& layout = kQs8GemmNeon;
   const size_t k = static_cast<size_t>(p.k);  // kr = 1: no K padding
   const size_t tile_bytes = gemm_tile_bytes(layout, p.rule, p.k);
   const TileFn* tiles = tiles_for(p);
   const OutputBounds bounds = make_output_bounds(p.output_zero_point, p.output_min, p.output_max);
+  const bool sums = p.filter_zero_point != 0;
   int16_t* panel = static_cast<int16_t*>(scratch);
   int32_t corrections[kMr];
   for (size_t m0 = 0; m0 < p.m; m0 += kMr) {
     const int rows = static_cast<int>(std::min<size_t>(kMr, p.m - m0));
     for (int r = 0; r < rows; ++r) {
-      const int8_t* src = a + (m0 + r) * p.a_stride;
       int16_t* dst = panel + r * k;
-      int32_t sum = 0;  // |sum| <= 128 K: no overflow for the K the loader admits
-      for (size_t i = 0; i < k; ++i) {
-        dst[i] = src[i];
-        sum += src[i];
-      }
-      corrections[r] = static_cast<int32_t>(0u - static_cast<uint32_t>(p.filter_zero_point) * static_cast<uint32_t>(sum));
+      int32_t sum = 0;
+      auto sink = [&](const int8_t* src, size_t n) {
+        copy_widened(src, n, dst);
+        if (sums) sum += sum_s8(src, n);
+        dst += n;
+      };
+      rows_of_a(m0 + r, sink);
+      corrections[r] = row_correction(p.filter_zero_point, sum);
     }
-    const int32_t* row_corrections = p.filter_zero_point != 0 ? corrections : nullptr;
+    const int32_t* row_corrections = sums ? corrections : nullptr;
     const uint8_t* tile = static_cast<const uint8_t*>(packed);
     for (int n0 = 0; n0 < p.n; n0 += kNr, tile += tile_bytes) {
       tiles[rows - 1](panel, k, tile, row_corrections, bounds, c + m0 * p.c_stride + n0, p.c_stride,
                       std::min(kNr, p.n - n0));
     }
   }
+}
+
+}  // namespace
+
+void qs8_gemm_minmax__neon_mlal_lane(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
+                                     int8_t* c) {
+  run_panels(p, DenseRows{a, p.a_stride, static_cast<size_t>(p.k)}, packed, scratch, c);
+}
+
+void qs8_igemm_minmax__neon_mlal_lane(const IgemmRunParams& p, const int8_t* input, const void* packed,
+                                      void* scratch, int8_t* c) {
+  run_panels(p.gemm, IndirectRows{&p, input}, packed, scratch, c);
 }
 
 }  // namespace qrt::arm
