@@ -83,24 +83,7 @@ Status check_weights(const TensorDesc* w) {
   if (!w->is_constant()) return error(QRT_UNSUPPORTED, what + " must be a constant");
   QRT_RETURN_IF_ERROR(check_rank(*w, 2, "weights"));
   if (w->shape[0] < 1 || w->shape[1] < 1) return error(QRT_INVALID_MODEL, what + " is empty");
-  const Quantization& q = w->quantization;
-  if (!q.present()) return error(QRT_INVALID_MODEL, what + " has no quantization (scales)");
-  const bool per_channel = q.scales.size() != 1;
-  if (per_channel && (q.channel_axis != 0 || q.scales.size() != static_cast<size_t>(w->shape[0]))) {
-    return error(QRT_INVALID_MODEL, what + " needs one scale per output channel (axis 0) or one per tensor; has " +
-                                        std::to_string(q.scales.size()) + " along axis " +
-                                        std::to_string(q.channel_axis));
-  }
-  for (size_t i = 0; i < q.scales.size(); ++i) {
-    if (!std::isfinite(q.scales[i]) || !(q.scales[i] > 0.0f)) {
-      return error(QRT_INVALID_MODEL, what + " scale " + std::to_string(i) + " must be finite and positive");
-    }
-    if (i < q.zero_points.size() && q.zero_points[i] != 0) {
-      return error(QRT_UNSUPPORTED, what + " must be symmetric (zero point 0); channel " + std::to_string(i) +
-                                        " has " + std::to_string(q.zero_points[i]));
-    }
-  }
-  return ok_status();
+  return check_symmetric_weight_scales(*w, what);
 }
 
 Status build_dynamic_fully_connected(const Model& model, const OpDesc& op, const KernelTable* kernels,

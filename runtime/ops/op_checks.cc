@@ -1,5 +1,7 @@
 #include "runtime/ops/op_checks.h"
 
+#include <cmath>
+
 namespace qrt {
 
 std::string shape_string(const std::vector<int32_t>& shape) {
@@ -46,6 +48,27 @@ Status check_rank(const TensorDesc& t, size_t rank, const char* role) {
   if (t.shape.size() != rank) {
     return error(QRT_INVALID_MODEL, std::string(role) + " " + describe_tensor(t) + " must have rank " +
                                         std::to_string(rank));
+  }
+  return ok_status();
+}
+
+Status check_symmetric_weight_scales(const TensorDesc& t, const std::string& what) {
+  const Quantization& q = t.quantization;
+  if (!q.present()) return error(QRT_INVALID_MODEL, what + " has no quantization (scales)");
+  if (q.scales.size() != 1 && (q.channel_axis != 0 || t.shape.empty() ||
+                               q.scales.size() != static_cast<size_t>(t.shape[0]))) {
+    return error(QRT_INVALID_MODEL, what + " needs one scale per output channel (axis 0) or one per tensor; has " +
+                                        std::to_string(q.scales.size()) + " along axis " +
+                                        std::to_string(q.channel_axis));
+  }
+  for (size_t i = 0; i < q.scales.size(); ++i) {
+    if (!std::isfinite(q.scales[i]) || !(q.scales[i] > 0.0f)) {
+      return error(QRT_INVALID_MODEL, what + " scale " + std::to_string(i) + " must be finite and positive");
+    }
+    if (i < q.zero_points.size() && q.zero_points[i] != 0) {
+      return error(QRT_UNSUPPORTED, what + " must be symmetric (zero point 0); channel " + std::to_string(i) +
+                                        " has " + std::to_string(q.zero_points[i]));
+    }
   }
   return ok_status();
 }

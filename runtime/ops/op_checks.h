@@ -30,6 +30,10 @@ Status check_int8_activation(const TensorDesc* t, const char* role);
 Status check_rank(const TensorDesc& t, size_t rank, const char* role);
 Status check_shape(const TensorDesc& t, const std::vector<int32_t>& expected, const char* role);
 Status check_same_quantization(const TensorDesc& a, const TensorDesc& b);
+// The quantization of symmetric int8 weights: scales finite and positive, one
+// per tensor or one per row along axis 0 (the output channels), zero points 0.
+// `what` names the tensor in the messages.
+Status check_symmetric_weight_scales(const TensorDesc& t, const std::string& what);
 // The options union holds the table the op type needs.
 Status check_options(const void* options, const char* table_name);
 

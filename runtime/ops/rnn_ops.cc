@@ -87,19 +87,7 @@ Status check_gate_weights(const TensorDesc* t, const char* role, int64_t rows, i
   }
   if (t->dtype == DType::kFloat32) return check_float_constant(t, role);
   if (t->dtype != DType::kInt8) return error(QRT_UNSUPPORTED, what + " must be float32 or int8");
-  const Quantization& q = t->quantization;
-  if (!q.present()) return error(QRT_INVALID_MODEL, what + " has no quantization (scales)");
-  if (q.scales.size() != 1 && (q.channel_axis != 0 || q.scales.size() != static_cast<size_t>(rows))) {
-    return error(QRT_INVALID_MODEL, what + " needs one scale per row (axis 0) or one per tensor");
-  }
-  for (size_t i = 0; i < q.scales.size(); ++i) {
-    if (!std::isfinite(q.scales[i]) || !(q.scales[i] > 0.0f)) {
-      return error(QRT_INVALID_MODEL, what + " scale " + std::to_string(i) + " must be finite and positive");
-    }
-    if (i < q.zero_points.size() && q.zero_points[i] != 0) {
-      return error(QRT_UNSUPPORTED, what + " must be symmetric (zero point 0)");
-    }
-  }
+  QRT_RETURN_IF_ERROR(check_symmetric_weight_scales(*t, what));
   if (depth > reference::kDynamicFullyConnectedMaxDepth) {
     return error(QRT_UNSUPPORTED, what + ": depth above " + std::to_string(reference::kDynamicFullyConnectedMaxDepth) +
                                       " could overflow the int32 accumulator");
