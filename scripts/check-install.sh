@@ -16,6 +16,9 @@
 #
 #   scripts/check-install.sh            # both variants
 #   scripts/check-install.sh static     # or just one: static | shared
+#   QRT_INSTALL_CHECK_O0=1 scripts/check-install.sh
+#                                       # compile at -O0 (scripts/test.sh: the checks are
+#                                       # about packaging, and CI time is mostly compiling)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=${QRT_JOBS:-2}
@@ -24,6 +27,11 @@ command -v ninja >/dev/null && generator=(-G Ninja)
 cc=${CC:-cc}
 variants=("$@")
 [ ${#variants[@]} -eq 0 ] && variants=(static shared)
+
+# Release build type either way (the installed qrtConfig-release.cmake); -O0 on request.
+# (Both set explicitly: a reused build folder keeps whatever its cache had.)
+optimisation=("-DCMAKE_C_FLAGS_RELEASE=-O3 -DNDEBUG" "-DCMAKE_CXX_FLAGS_RELEASE=-O3 -DNDEBUG")
+[ "${QRT_INSTALL_CHECK_O0:-0}" = 1 ] && optimisation=("-DCMAKE_C_FLAGS_RELEASE=-O0 -DNDEBUG" "-DCMAKE_CXX_FLAGS_RELEASE=-O0 -DNDEBUG")
 
 failures=0
 pass() { printf 'ok    %s\n' "$1"; }
@@ -76,7 +84,7 @@ run_variant() {
   check "$variant: configure + build qrt (Release, BUILD_SHARED_LIBS=$shared)" "$logs/build.log" \
     bash -c 'cmake -S "$1" -B "$2" "${@:5}" -DCMAKE_BUILD_TYPE=Release -DQRT_BUILD_TESTS=OFF -DQRT_BUILD_BENCHMARKS=OFF -DQRT_BUILD_CONVERTER=OFF \
                -DBUILD_SHARED_LIBS="$3" && cmake --build "$2" -j "$4"' \
-    _ "$root" "$build" "$shared" "$jobs" "${generator[@]}" || return
+    _ "$root" "$build" "$shared" "$jobs" "${generator[@]}" "${optimisation[@]}" || return
   # Installed with --prefix, not the configured CMAKE_INSTALL_PREFIX: a
   # packager's relocation must still give a usable package.
   check "$variant: cmake --install --prefix build/${build##*/build/}/prefix" "$logs/install.log" \
