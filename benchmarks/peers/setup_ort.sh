@@ -58,8 +58,10 @@ fi
 find_lib() {
   local arch
   case "$(uname -m)" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
-  find "$ort/ort/node_modules/onnxruntime-node/bin" -path "*/linux/$arch/*" -name 'libonnxruntime.so.1' 2>/dev/null |
-    sort | tail -1
+  local bin="$ort/ort/node_modules/onnxruntime-node/bin"
+  # Nothing installed yet is not an error (set -o pipefail would end the script).
+  [ -d "$bin" ] || return 0
+  find "$bin" -path "*/linux/$arch/*" -name 'libonnxruntime.so.1' | sort | tail -1
 }
 lib=$(find_lib)
 if [ -z "$lib" ]; then
