@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "kernels/transpose_x8.h"
+
 #if defined(QRT_HAVE_SSE41_KERNELS) || defined(QRT_HAVE_AVX2_KERNELS) || defined(QRT_HAVE_AVX512VNNI_KERNELS)
 #include "kernels/x86/gemm_s8.h"
 #include "kernels/x86/dynamic_fully_connected_f32s8.h"
@@ -18,6 +20,7 @@
 #if defined(QRT_HAVE_AVX2_KERNELS) || defined(QRT_HAVE_AVX512VNNI_KERNELS)
 #include "kernels/x86/elementwise_s8.h"
 #include "kernels/x86/layer_norm_s8.h"
+#include "kernels/x86/softmax_s8.h"
 #endif
 #if defined(QRT_HAVE_SSE41_KERNELS) || defined(QRT_HAVE_AVX2_KERNELS) || defined(QRT_HAVE_AVX512VNNI_KERNELS)
 #include "kernels/x86/binary_s8.h"
@@ -106,6 +109,7 @@ void fill_avx2_elementwise(KernelTable* t) {
   t->average_pool2d = {"average_pool2d_s8__avx2", x86::average_pool2d_s8__avx2};
   t->fully_connected_f32w4 = {"f32w4_gemm_minmax_4x8__avx2", x86::f32w4_gemm_minmax_4x8__avx2};
   t->layer_norm = {"layer_norm_s8__avx2", x86::layer_norm_s8__avx2};
+  t->softmax = {"softmax_s8__avx2", x86::softmax_s8__avx2};
 }
 #endif
 #ifdef QRT_HAVE_AVX512VNNI_KERNELS
@@ -135,6 +139,7 @@ void fill_avx512vnni(KernelTable* t) {
   t->dequantize = {"dequantize_s8_f32__avx512vnni", x86::dequantize_s8_f32__avx512vnni};
   t->max_pool2d = {"max_pool2d_s8__avx512vnni", x86::max_pool2d_s8__avx512vnni};
   t->average_pool2d = {"average_pool2d_s8__avx512vnni", x86::average_pool2d_s8__avx512vnni};
+  t->softmax = {"softmax_s8__avx512vnni", x86::softmax_s8__avx512vnni};
 }
 #endif
 #ifdef QRT_HAVE_AVX2_KERNELS
@@ -231,6 +236,10 @@ void fill_i8mm(KernelTable* t) {
              arm::qs8_igemm_minmax_8x8c8__neoni8mm};
 }
 #endif
+// Kernels in plain C++ that beat the reference on every CPU (data movement):
+// in every table but the reference one, which stays the specification.
+void fill_portable(KernelTable* t) { t->transpose = {"transpose_x8__portable", transpose_x8__portable}; }
+
 bool always() { return true; }
 void keep_reference(KernelTable*) {}
 
@@ -274,6 +283,8 @@ struct Tables {
     for (size_t i = kIsaCount; i-- > 0;) {
       table[i] = make_reference_table();
       table[i].isa = kIsas[i].name;
+      // Portable optimized kernels: every table but the reference one.
+      if (i != kIsaCount - 1) fill_portable(&table[i]);
       kIsas[i].fill(&table[i]);
       // Each ISA's test asks cpuinfo itself if it needs it (the ARM ones read
       // the kernel's capability words): a failed cpuinfo_initialize must not
