@@ -8,8 +8,9 @@
 //   1. each row's maximum (any order is exact for a maximum);
 //   2. each row's exps exp_table[row_max - x], gathered from the 256-entry
 //      table into a per-block scratch, 256 columns at a time;
-//   3. the sums: column by column, one gather of the block's exps per column,
-//      one vector add (lane r: sum_r += e[r][c], c ascending);
+//   3. the sums: the block's exps transposed in registers 16x16 (8x8) at a
+//      time, so each column is one vector, added in column order (lane r:
+//      sum_r += e[r][c], c ascending);
 //   4. each row's outputs along the row: (e / sum) / output_scale (IEEE
 //      divisions), clamp, round half to even (cvtps2dq under the default
 //      MXCSR, as nearbyint), + zero point. Elementwise, so exact in any order.

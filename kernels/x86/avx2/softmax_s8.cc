@@ -68,6 +68,38 @@ void write_row(const reference::SoftmaxS8Params& p, const float* stored, const i
   for (; c < p.depth; ++c) out[c] = quantize_one(p, table[max - x[c]], sum);
 }
 
+// Lane r of sum += e[r][c0 + c] for c < columns (at most 8), c ascending:
+// the 8x8 block of exps (row r at e + r * kColumns) is transposed in
+// registers (unpack, shuffle, 128-bit lane permute), so column c is one
+// vector. Rows past `rows` and columns past `columns` load as zeros and are
+// never added to a lane that is used.
+__m256 add_columns(__m256 sum, const float* e, int rows, int32_t columns) {
+  const __m256i column_lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(columns), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  __m256 row[kRows];
+  for (int r = 0; r < kRows; ++r) {
+    row[r] = r < rows ? _mm256_maskload_ps(e + r * kColumns, column_lanes) : _mm256_setzero_ps();
+  }
+  // quad[g][b], 128-bit lane a: rows 4g .. 4g + 3 of column 4a + b.
+  __m256 quad[2][4];
+  for (int g = 0; g < 2; ++g) {
+    const __m256 lo01 = _mm256_unpacklo_ps(row[4 * g], row[4 * g + 1]);
+    const __m256 hi01 = _mm256_unpackhi_ps(row[4 * g], row[4 * g + 1]);
+    const __m256 lo23 = _mm256_unpacklo_ps(row[4 * g + 2], row[4 * g + 3]);
+    const __m256 hi23 = _mm256_unpackhi_ps(row[4 * g + 2], row[4 * g + 3]);
+    quad[g][0] = _mm256_shuffle_ps(lo01, lo23, 0x44);
+    quad[g][1] = _mm256_shuffle_ps(lo01, lo23, 0xEE);
+    quad[g][2] = _mm256_shuffle_ps(hi01, hi23, 0x44);
+    quad[g][3] = _mm256_shuffle_ps(hi01, hi23, 0xEE);
+  }
+  __m256 column[8];
+  for (int b = 0; b < 4; ++b) {
+    column[b] = _mm256_permute2f128_ps(quad[0][b], quad[1][b], 0x20);      // low lanes: column b
+    column[4 + b] = _mm256_permute2f128_ps(quad[0][b], quad[1][b], 0x31);  // high lanes: column 4 + b
+  }
+  for (int32_t c = 0; c < columns && c < 8; ++c) sum = _mm256_add_ps(sum, column[c]);
+  return sum;
+}
+
 // Rows [0, rows) of one block, rows <= 8.
 void softmax_block_fp32(const reference::SoftmaxS8Params& p, const int8_t* input, int8_t* output, int rows,
                         float* scratch) {
@@ -76,9 +108,6 @@ void softmax_block_fp32(const reference::SoftmaxS8Params& p, const int8_t* input
   int32_t max[kRows];
   for (int r = 0; r < rows; ++r) max[r] = row_max(input + int64_t{r} * depth, depth);
 
-  const __m256i row_lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(rows), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-  const __m256i row_offsets =
-      _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(kColumns));
   __m256 sum = _mm256_setzero_ps();
   for (int32_t c0 = 0; c0 < depth; c0 += kColumns) {
     const int32_t columns = std::min(kColumns, depth - c0);
@@ -91,10 +120,7 @@ void softmax_block_fp32(const reference::SoftmaxS8Params& p, const int8_t* input
       for (; c < columns; ++c) e[c] = table[max[r] - x[c]];
     }
     // Lane r: sum += e[r][c], c ascending, as the reference's loop.
-    for (int32_t c = 0; c < columns; ++c) {
-      sum = _mm256_add_ps(sum, _mm256_mask_i32gather_ps(_mm256_setzero_ps(), scratch + c, row_offsets,
-                                                        _mm256_castsi256_ps(row_lanes), 4));
-    }
+    for (int32_t c = 0; c < columns; c += 8) sum = add_columns(sum, scratch + c, rows, columns - c);
   }
   alignas(32) float sums[kRows];
   _mm256_store_ps(sums, sum);

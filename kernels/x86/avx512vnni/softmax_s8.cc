@@ -7,6 +7,13 @@
 
 #include "kernels/x86/softmax_s8.h"
 
+// GCC 12 reports its own AVX-512 headers here (`__Y` "may be used
+// uninitialized": the `__Y = __Y` self-initialisation of _mm512_undefined_*
+// inlined at -O3); a false positive, silenced for this file only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
 namespace qrt::x86 {
 namespace {
 
@@ -23,8 +30,10 @@ int32_t row_max(const int8_t* x, int32_t depth) {
     const __mmask64 tail = ~uint64_t{0} >> (64 - (depth - c));
     m = _mm512_max_epi8(m, _mm512_mask_loadu_epi8(_mm512_set1_epi8(-128), tail, x + c));
   }
-  __m128i r = _mm_max_epi8(_mm512_castsi512_si128(m), _mm512_extracti32x4_epi32(m, 1));
-  r = _mm_max_epi8(r, _mm_max_epi8(_mm512_extracti32x4_epi32(m, 2), _mm512_extracti32x4_epi32(m, 3)));
+  // 128-bit lanes swapped in halves, then in pairs (shuffles of m with itself).
+  m = _mm512_max_epi8(m, _mm512_shuffle_i64x2(m, m, 0x4E));
+  m = _mm512_max_epi8(m, _mm512_shuffle_i64x2(m, m, 0xB1));
+  __m128i r = _mm512_castsi512_si128(m);
   r = _mm_max_epi8(r, _mm_srli_si128(r, 8));
   r = _mm_max_epi8(r, _mm_srli_si128(r, 4));
   r = _mm_max_epi8(r, _mm_srli_si128(r, 2));
@@ -58,6 +67,46 @@ void write_row(const reference::SoftmaxS8Params& p, const float* stored, const i
   }
 }
 
+// Lane r of sum += e[r][c0 + c] for c < columns (at most 16), c ascending:
+// the 16x16 block of exps (row r at e + r * kColumns) is transposed in
+// registers (unpack of floats, of pairs, then two 128-bit lane shuffles), so
+// column c is one vector. Rows past `rows` and columns past `columns` load
+// as zeros and are never added to a lane that is used.
+__m512 add_columns(__m512 sum, const float* e, int rows, int32_t columns) {
+  const __mmask16 column_lanes = first_lanes(columns);
+  __m512 row[kRows];
+  for (int r = 0; r < kRows; ++r) {
+    row[r] = r < rows ? _mm512_maskz_loadu_ps(column_lanes, e + r * kColumns) : _mm512_setzero_ps();
+  }
+  // quad[g][b], 128-bit lane a: rows 4g .. 4g + 3 of column 4a + b.
+  __m512 quad[4][4];
+  for (int g = 0; g < 4; ++g) {
+    const __m512d lo01 = _mm512_castps_pd(_mm512_unpacklo_ps(row[4 * g], row[4 * g + 1]));
+    const __m512d hi01 = _mm512_castps_pd(_mm512_unpackhi_ps(row[4 * g], row[4 * g + 1]));
+    const __m512d lo23 = _mm512_castps_pd(_mm512_unpacklo_ps(row[4 * g + 2], row[4 * g + 3]));
+    const __m512d hi23 = _mm512_castps_pd(_mm512_unpackhi_ps(row[4 * g + 2], row[4 * g + 3]));
+    quad[g][0] = _mm512_castpd_ps(_mm512_unpacklo_pd(lo01, lo23));
+    quad[g][1] = _mm512_castpd_ps(_mm512_unpackhi_pd(lo01, lo23));
+    quad[g][2] = _mm512_castpd_ps(_mm512_unpacklo_pd(hi01, hi23));
+    quad[g][3] = _mm512_castpd_ps(_mm512_unpackhi_pd(hi01, hi23));
+  }
+  __m512 column[16];
+  for (int b = 0; b < 4; ++b) {
+    // Lanes 0, 2 of quad[2h][b] then of quad[2h + 1][b] (0x88): columns b and
+    // 8 + b; lanes 1, 3 (0xDD): columns 4 + b and 12 + b.
+    const __m512 even0 = _mm512_shuffle_f32x4(quad[0][b], quad[1][b], 0x88);
+    const __m512 even1 = _mm512_shuffle_f32x4(quad[2][b], quad[3][b], 0x88);
+    const __m512 odd0 = _mm512_shuffle_f32x4(quad[0][b], quad[1][b], 0xDD);
+    const __m512 odd1 = _mm512_shuffle_f32x4(quad[2][b], quad[3][b], 0xDD);
+    column[b] = _mm512_shuffle_f32x4(even0, even1, 0x88);
+    column[8 + b] = _mm512_shuffle_f32x4(even0, even1, 0xDD);
+    column[4 + b] = _mm512_shuffle_f32x4(odd0, odd1, 0x88);
+    column[12 + b] = _mm512_shuffle_f32x4(odd0, odd1, 0xDD);
+  }
+  for (int32_t c = 0; c < columns && c < 16; ++c) sum = _mm512_add_ps(sum, column[c]);
+  return sum;
+}
+
 // Rows [0, rows) of one block, rows <= 16.
 void softmax_block_fp32(const reference::SoftmaxS8Params& p, const int8_t* input, int8_t* output, int rows,
                         float* scratch) {
@@ -66,9 +115,6 @@ void softmax_block_fp32(const reference::SoftmaxS8Params& p, const int8_t* input
   int32_t max[kRows];
   for (int r = 0; r < rows; ++r) max[r] = row_max(input + int64_t{r} * depth, depth);
 
-  const __mmask16 row_lanes = first_lanes(rows);
-  const __m512i row_offsets = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-                                                 _mm512_set1_epi32(kColumns));
   __m512 sum = _mm512_setzero_ps();
   for (int32_t c0 = 0; c0 < depth; c0 += kColumns) {
     const int32_t columns = std::min(kColumns, depth - c0);
@@ -81,9 +127,7 @@ void softmax_block_fp32(const reference::SoftmaxS8Params& p, const int8_t* input
       }
     }
     // Lane r: sum += e[r][c], c ascending, as the reference's loop.
-    for (int32_t c = 0; c < columns; ++c) {
-      sum = _mm512_add_ps(sum, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), row_lanes, row_offsets, scratch + c, 4));
-    }
+    for (int32_t c = 0; c < columns; c += 16) sum = add_columns(sum, scratch + c, rows, columns - c);
   }
   float sums[kRows];
   _mm512_storeu_ps(sums, sum);
