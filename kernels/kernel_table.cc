@@ -39,6 +39,7 @@
 #include "kernels/arm/lut_s8.h"
 #include "kernels/arm/pool2d_s8.h"
 #include "kernels/arm/quantize_s8.h"
+#include "kernels/arm/softmax_s8.h"
 #endif
 
 namespace qrt {
@@ -211,6 +212,7 @@ void fill_neon(KernelTable* t) {
   t->quantize = {"quantize_f32_s8__neon", arm::quantize_f32_s8__neon};
   t->dequantize = {"dequantize_s8_f32__neon", arm::dequantize_s8_f32__neon};
   t->fully_connected_f32w4 = {"f32w4_gemm_minmax_4x8__neon", arm::f32w4_gemm_minmax_4x8__neon};
+  t->softmax = {"softmax_s8__neon", arm::softmax_s8__neon};
 #endif
 }
 #endif

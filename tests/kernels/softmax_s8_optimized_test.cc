@@ -1,4 +1,5 @@
-// The x86 SOFTMAX kernels (fp32 rule vectorised across rows) against
+// The optimized SOFTMAX kernels (fp32 rule vectorised across rows: x86
+// AVX2 and AVX-512, AArch64 NEON) against
 // reference::softmax_s8, byte for byte: row counts 1..17 and more (not
 // multiples of 8 or 16), depths 1, 2, 63, 64, 65, 1000 and random ones (past
 // the 256-column scratch), tiny and huge input scales (exps that underflow to
@@ -102,7 +103,18 @@ TEST_CASE("x86 softmax: softmax_s8 avx512vnni equals the reference, avxvnni carr
   check_isa("avxvnni", "softmax_s8__avx2", 40, 93);
 }
 
+TEST_CASE("arm softmax: softmax_s8 neon equals the reference, in the neon, neondot and i8mm tables",
+          "[arm_elementwise]") {
+  check_isa("neon", "softmax_s8__neon", 150, 94);
+  check_isa("neondot", "softmax_s8__neon", 30, 95);
+  check_isa("i8mm", "softmax_s8__neon", 30, 96);
+}
+
 TEST_CASE("x86 softmax long: avx2 and avx512vnni, 10000 random cases each", "[x86_elementwise][.long]") {
   check_isa("avx2", "softmax_s8__avx2", 10000, 191);
   check_isa("avx512vnni", "softmax_s8__avx512vnni", 10000, 192);
+}
+
+TEST_CASE("arm softmax long: neon, 10000 random cases", "[arm_elementwise][.long]") {
+  check_isa("neon", "softmax_s8__neon", 10000, 193);
 }
