@@ -6,8 +6,9 @@
 // block of rows (16 for AVX-512, 8 for AVX2; a last partial block runs with
 // masked lanes):
 //   1. each row's maximum (any order is exact for a maximum);
-//   2. each row's exps exp_table[row_max - x], gathered from the 256-entry
-//      table into a per-block scratch, 256 columns at a time;
+//   2. each row's exps exp_table[row_max - x] into a per-block scratch, 256
+//      columns at a time (AVX2: vgatherdps from the 256-entry table;
+//      AVX-512: vpermt2ps over the table held in 16 registers, and blends);
 //   3. the sums: the block's exps transposed in registers 16x16 (8x8) at a
 //      time, so each column is one vector, added in column order (lane r:
 //      sum_r += e[r][c], c ascending);
