@@ -2,6 +2,7 @@
 // models built with QfbWriter give exactly the reference kernel's bytes;
 // GATHER's bad index fails invoke with a status; bad files are refused at
 // load with a message naming the problem.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -258,6 +259,34 @@ TEST_CASE("transformer ops: SOFTMAX over the last axis of rank-4 attention score
       const double q = std::min(127.0, std::nearbyint(p * 256.0) - 128);
       REQUIRE(std::fabs(static_cast<int8_t>(interpreter.output_buffer(0)[row * 5 + i]) - q) <= 1.0);
     }
+  }
+}
+
+TEST_CASE("transformer ops: SOFTMAX split over 2 threads gives the 1-thread bytes, both rules",
+          "[transformer_ops]") {
+  // 4 heads x 64 x 64 scores: 16384 elements, enough for rows to be split.
+  for (fb::RequantRule rule : {fb::RequantRule::FP32, fb::RequantRule::FIXEDPOINT}) {
+    QfbWriter w;
+    const int in = w.add_tensor("scores", fb::DType::INT8, {1, 4, 64, 64}, {0.1f}, {3});
+    const int out = w.add_tensor("probs", fb::DType::INT8, {1, 4, 64, 64}, {1.0f / 256}, {-128});
+    fb::SoftmaxOptionsT o;
+    w.add_op(fb::OpType::SOFTMAX, {in}, {out}, options_of(o), rule, "softmax");
+    w.add_input(in);
+    w.add_output(out);
+    const std::unique_ptr<Model> model = load_ok(w);
+    const std::vector<int8_t> x = random_input(4 * 64 * 64, 21);
+    std::vector<int8_t> results[2];
+    for (int threads : {1, 2}) {
+      Interpreter interpreter(*model, InterpreterOptions{threads});
+      REQUIRE(interpreter.prepare().ok());
+      std::memcpy(interpreter.input_buffer(0), x.data(), x.size());
+      REQUIRE(interpreter.invoke().ok());
+      const int8_t* y = reinterpret_cast<const int8_t*>(interpreter.output_buffer(0));
+      results[threads - 1].assign(y, y + x.size());
+    }
+    // Not a constant output: the check can fail.
+    REQUIRE(std::count(results[0].begin(), results[0].end(), results[0][0]) < static_cast<long>(x.size()));
+    REQUIRE(results[1] == results[0]);
   }
 }
 
