@@ -290,6 +290,40 @@ TEST_CASE("transformer ops: SOFTMAX split over 2 threads gives the 1-thread byte
   }
 }
 
+TEST_CASE("elementwise ADD, MUL and RELU split over 2 threads give the 1-thread bytes", "[transformer_ops]") {
+  // 64x64x24 = 98304 elements: enough for two ranges (parallel_elements.h);
+  // 24 channels make the split fall inside a pixel.
+  const std::vector<int32_t> shape = {1, 64, 64, 24};
+  const size_t count = 64 * 64 * 24;
+  for (fb::OpType type : {fb::OpType::ADD, fb::OpType::MUL, fb::OpType::RELU}) {
+    QfbWriter w;
+    const int a = w.add_tensor("a", fb::DType::INT8, shape, {0.05f}, {-3});
+    const int b = w.add_tensor("b", fb::DType::INT8, shape, {0.04f}, {7});
+    const int y = w.add_tensor("y", fb::DType::INT8, shape, {type == fb::OpType::MUL ? 0.3f : 0.06f}, {-128});
+    const bool binary = type != fb::OpType::RELU;
+    w.add_op(type, binary ? std::vector<int>{a, b} : std::vector<int>{a}, {y},
+             binary ? options_of(fb::BinaryOptionsT{}) : fb::OpOptionsUnion{}, fb::RequantRule::FP32, "op");
+    w.add_input(a);
+    if (binary) w.add_input(b);
+    w.add_output(y);
+    const std::unique_ptr<Model> model = load_ok(w);
+    const std::vector<int8_t> x1 = random_input(count, 31), x2 = random_input(count, 32);
+    std::vector<int8_t> results[2];
+    for (int threads : {1, 2}) {
+      Interpreter interpreter(*model, InterpreterOptions{threads});
+      REQUIRE(interpreter.prepare().ok());
+      std::memcpy(interpreter.input_buffer(0), x1.data(), count);
+      if (binary) std::memcpy(interpreter.input_buffer(1), x2.data(), count);
+      REQUIRE(interpreter.invoke().ok());
+      const int8_t* out = reinterpret_cast<const int8_t*>(interpreter.output_buffer(0));
+      results[threads - 1].assign(out, out + count);
+    }
+    INFO(fb::EnumNameOpType(type));
+    REQUIRE(std::count(results[0].begin(), results[0].end(), results[0][0]) < static_cast<long>(count));
+    REQUIRE(results[1] == results[0]);
+  }
+}
+
 // ---- float32 forms (mixed precision: qconvert --keep-float on a transformer) ----
 
 namespace {
