@@ -33,15 +33,17 @@ GemmSplit plan_gemm_split(const GemmLayout& layout, size_t m, int n, int k, size
   const size_t most = shared ? threads * kGemmTasksPerThread : std::min(threads, scratch_count);
   const size_t wanted = static_cast<size_t>(std::min<uint64_t>(most, by_work));
   if (wanted <= 1) return split;
-  const size_t row_tasks = std::min(wanted, panels);
-  const size_t column_tasks = std::min(wanted, tiles);
-  // Rows unless columns balance strictly better (a row range gathers only
-  // its own rows of A, a column range all of them): the busiest task's
-  // share, busiest_rows / m against busiest_columns / n, cross-multiplied.
-  const bool by_columns = busiest(columns, nr, tiles, column_tasks) * m < busiest(m, mr, panels, row_tasks) * columns;
+  // Rows unless columns balance the threads strictly better: the busiest
+  // thread's share, busiest_rows / m against busiest_columns / n,
+  // cross-multiplied. Stealing evens row ranges out to about one panel per
+  // thread. A column range gathers every row of A, so columns get one range
+  // per thread and no more.
+  const size_t row_threads = std::min(threads, panels), column_threads = std::min(threads, tiles);
+  const bool by_columns =
+      busiest(columns, nr, tiles, column_threads) * m < busiest(m, mr, panels, row_threads) * columns;
   split.by_columns = by_columns;
   split.units = by_columns ? tiles : panels;
-  split.tasks = by_columns ? column_tasks : row_tasks;
+  split.tasks = by_columns ? std::min(column_threads, wanted) : std::min(wanted, panels);
   return split;
 }
 
