@@ -110,7 +110,8 @@ constexpr __mmask64 kDwordByte[4] = {0x1111111111111111, 0x2222222222222222, 0x4
 // One output row (ROWS = 1) or two consecutive ones (ROWS = 2, stride 1) of
 // one channel block: a full one (V = 4, acc order; MASKED: n < 64 channels,
 // loads and stores masked) or the tail (V = 1..3 vectors of 16 channels in
-// channel order; n real channels, the last group partial when n % 16 != 0).
+// channel order, n real channels; MASKED: the last group is partial, its
+// loads masked).
 // rows[0..ROWS+1]: the input rows read, or the padding row (then `steps` is
 // 0 for it: every column reads the same zi bytes).
 template <Mode MODE, int ROWS, int V, bool MASKED>
@@ -142,10 +143,10 @@ void row_block(const DwconvRunParams& p, const int8_t* const rows[4], const size
   const int width = p.input_width;
   // Input column ix of rows 0..3 (row 3 only for two output rows: for one,
   // its weight is zero), sign-flipped and built to one dword per channel.
-  auto column = [&](int ix, __m512i v[V]) {
-    const bool inside = ix >= 0 && ix < width;
+  auto column_full = [&](int ix, __m512i v[V]) {
     if constexpr (!kTail) {
       // Four vpunpck of 64-byte rows: acc order.
+      const bool inside = ix >= 0 && ix < width;
       __m512i r[4];
 #pragma GCC unroll 4
       for (int i = 0; i < ROWS + 2; ++i) {
@@ -159,7 +160,14 @@ void row_block(const DwconvRunParams& p, const int8_t* const rows[4], const size
       v[1] = _mm512_unpackhi_epi16(lo01, lo23);
       v[2] = _mm512_unpacklo_epi16(hi01, hi23);
       v[3] = _mm512_unpackhi_epi16(hi01, hi23);
-    } else {
+    }
+  };
+  // Inlined by force: out of line, GCC passed the vectors through memory,
+  // which made the tail slower than the padded 64-channel block at -O3 (not
+  // forced for the full block: there, inlining measured slower).
+  auto column_tail = [&](int ix, __m512i v[V]) __attribute__((always_inline)) {
+    if constexpr (kTail) {
+      const bool inside = ix >= 0 && ix < width;
       // Per 16 channels: each row's 16 bytes broadcast to the four lanes,
       // one vpshufb (merge-masked into byte i of the dwords) per row. The
       // padding row is 64 bytes, so zero + 16 k stays inside it.
@@ -169,13 +177,20 @@ void row_block(const DwconvRunParams& p, const int8_t* const rows[4], const size
 #pragma GCC unroll 4
         for (int i = 0; i < ROWS + 2; ++i) {
           const int8_t* src = (inside ? rows[i] + static_cast<size_t>(ix) * steps[i] : zero) + 16 * k;
-          const __m512i b = k == V - 1 && last_group < 16
+          const __m512i b = MASKED && k == V - 1
                                 ? _mm512_broadcast_i32x4(_mm_maskz_loadu_epi8(last_mask, src))
                                 : _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src)));
           d = i == 0 ? _mm512_shuffle_epi8(b, spread) : _mm512_mask_shuffle_epi8(d, kDwordByte[i], b, spread);
         }
         v[k] = _mm512_xor_si512(d, flip);
       }
+    }
+  };
+  auto column = [&](int ix, __m512i v[V]) __attribute__((always_inline)) {
+    if constexpr (kTail) {
+      column_tail(ix, v);
+    } else {
+      column_full(ix, v);
     }
   };
   auto store = [&](const __m512i* acc, int8_t* out) {
@@ -244,6 +259,18 @@ void run_block(bool two, const DwconvRunParams& p, const int8_t* const rows[4], 
   }
 }
 
+// A tail block, its last 16-channel group partial (masked loads) or not.
+template <Mode MODE, int V>
+void run_tail(bool partial, bool two, const DwconvRunParams& p, const int8_t* const rows[4], const size_t steps[4],
+              const int8_t* zero, const uint8_t* block, int8_t* out0, int8_t* out1, size_t channels, int n,
+              const EpilogueConstants& e) {
+  if (partial) {
+    run_block<MODE, V, true>(two, p, rows, steps, zero, block, out0, out1, channels, n, e);
+  } else {
+    run_block<MODE, V, false>(two, p, rows, steps, zero, block, out0, out1, channels, n, e);
+  }
+}
+
 template <Mode MODE>
 void dwconv3x3_c4_rows(const DwconvRunParams& p, const int8_t* input, const void* packed, int8_t* output,
                        size_t row_begin, size_t row_end) {
@@ -287,13 +314,14 @@ void dwconv3x3_c4_rows(const DwconvRunParams& p, const int8_t* input, const void
     if (c0 < channels) {
       offset_rows(c0);
       const int n = static_cast<int>(channels - c0);
+      const bool partial = n % kDwconv3x3C4TailGroup != 0;
       int8_t* o0 = out0 + c0;
       int8_t* o1 = out1 + c0;
       switch (tail_vectors) {
         case 0: run_block<MODE, 4, true>(two, p, at, steps, zero, block, o0, o1, channels, n, e); break;
-        case 1: run_block<MODE, 1, false>(two, p, at, steps, zero, block, o0, o1, channels, n, e); break;
-        case 2: run_block<MODE, 2, false>(two, p, at, steps, zero, block, o0, o1, channels, n, e); break;
-        default: run_block<MODE, 3, false>(two, p, at, steps, zero, block, o0, o1, channels, n, e); break;
+        case 1: run_tail<MODE, 1>(partial, two, p, at, steps, zero, block, o0, o1, channels, n, e); break;
+        case 2: run_tail<MODE, 2>(partial, two, p, at, steps, zero, block, o0, o1, channels, n, e); break;
+        default: run_tail<MODE, 3>(partial, two, p, at, steps, zero, block, o0, o1, channels, n, e); break;
       }
     }
     row += two ? 2 : 1;
