@@ -1,7 +1,11 @@
 #include "kernels/batch_matmul_s8.h"
 
+#include <pthreadpool.h>
+
 #include <algorithm>
 #include <vector>
+
+#include "kernels/gemm_split.h"
 
 namespace qrt {
 namespace {
@@ -34,6 +38,58 @@ int32_t folded_bias(const GemmLayout& layout, const reference::BatchMatMulParams
   const int64_t folded = -int64_t{layout.input_offset + p.a_zero_point} *
                          (int64_t{column_sum} - int64_t{p.k} * p.b_zero_point);
   return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(folded)));
+}
+
+// The A and B offsets of batch `batch` (row-major over batch_dims).
+void batch_offsets(const reference::BatchMatMulParams& p, int64_t batch, int64_t* a_offset, int64_t* b_offset) {
+  *a_offset = 0;
+  *b_offset = 0;
+  for (int d = p.batch_rank - 1; d >= 0; --d) {
+    const int64_t i = batch % p.batch_dims[d];
+    batch /= p.batch_dims[d];
+    *a_offset += i * p.a_batch_stride[d];
+    *b_offset += i * p.b_batch_stride[d];
+  }
+}
+
+// Batches split over the pool in contiguous ranges, each batch one GEMM on
+// the thread that runs its range, B packed into that thread's own buffer.
+struct BatchRangesTask {
+  const GemmLayout* layout;
+  GemmRunFn* run;
+  const reference::BatchMatMulParams* p;
+  const GemmRunParams* r;
+  const int8_t* a;
+  const int8_t* b;
+  int8_t* output;
+  const BatchMatMulScratch* scratch;
+  ScratchSlots* slots;
+  int64_t batches;
+  size_t tasks;
+};
+
+void batch_range_task(void* context, size_t i) {
+  const BatchRangesTask& t = *static_cast<const BatchRangesTask*>(context);
+  const int64_t first = static_cast<int64_t>(i) * t.batches / static_cast<int64_t>(t.tasks);
+  const int64_t last = static_cast<int64_t>(i + 1) * t.batches / static_cast<int64_t>(t.tasks);
+  if (first >= last) return;
+  const size_t slot = t.slots->acquire();
+  void* packed_b = static_cast<uint8_t*>(t.scratch->packed_b) + slot * t.scratch->packed_b_stride;
+  void* panel = static_cast<uint8_t*>(t.scratch->panels) + slot * t.scratch->panel_stride;
+  const int64_t c_matrix = int64_t{t.p->m} * t.p->n;
+  GemmRunParams r = *t.r;
+  r.m = static_cast<size_t>(t.p->m);
+  const int8_t* packed_for = nullptr;  // the B now in packed_b
+  for (int64_t batch = first; batch < last; ++batch) {
+    int64_t a_offset, b_offset;
+    batch_offsets(*t.p, batch, &a_offset, &b_offset);
+    if (packed_for != t.b + b_offset) {
+      batch_matmul_pack_b(*t.layout, *t.p, t.b + b_offset, packed_b);
+      packed_for = t.b + b_offset;
+    }
+    t.run(r, t.a + a_offset, packed_b, panel, t.output + batch * c_matrix);
+  }
+  t.slots->release(slot);
 }
 
 }  // namespace
@@ -103,6 +159,19 @@ void batch_matmul_s8_gemm(const GemmLayout& layout, GemmRunFn* run, const refere
   OutputRequant requant;
   GemmRunParams r = make_gemm_run_params(pack_params(p, nullptr, &requant), 0, static_cast<size_t>(p.k),
                                          static_cast<size_t>(p.n));
+  // Many small batches (a transformer's heads): one per task, as one GEMM
+  // each would run on the calling thread (gemm_split.h).
+  const size_t threads = threadpool != nullptr ? pthreadpool_get_threads_count(threadpool) : 1;
+  const uint64_t batch_macs = uint64_t(p.m) * uint64_t(p.n) * uint64_t(p.k);
+  if (threads > 1 && batches > 1 && scratch.packed_b_count >= threads && scratch.panel_count >= threads &&
+      threads <= ScratchSlots::kMaxSlots && batch_macs < kGemmMinParallelMacs &&
+      batch_macs * static_cast<uint64_t>(batches) >= kGemmMinParallelMacs) {
+    ScratchSlots slots(std::min(scratch.packed_b_count, scratch.panel_count));
+    const size_t tasks = static_cast<size_t>(std::min<int64_t>(batches, static_cast<int64_t>(threads * kGemmTasksPerThread)));
+    BatchRangesTask task{&layout, run, &p, &r, a, b, output, &scratch, &slots, batches, tasks};
+    pthreadpool_parallelize_1d(threadpool, batch_range_task, &task, tasks, 0);
+    return;
+  }
   const int8_t* packed_b = nullptr;  // the B matrix now in scratch.packed_b
   // A group: `count` batches from `first`, one B, A matrices back to back.
   int64_t first = 0, count = 0, group_a = 0, group_b = 0;

@@ -42,7 +42,11 @@ void batch_matmul_pack_b(const GemmLayout& layout, const reference::BatchMatMulP
 
 // Scratch a run needs besides the packed B.
 struct BatchMatMulScratch {
-  void* packed_b = nullptr;       // batch_matmul_packed_b_size bytes, prepared by batch_matmul_init_packed_b
+  // packed_b_count buffers of batch_matmul_packed_b_size bytes,
+  // packed_b_stride apart, each prepared by batch_matmul_init_packed_b
+  void* packed_b = nullptr;
+  size_t packed_b_stride = 0;
+  size_t packed_b_count = 1;
   void* panels = nullptr;         // A panels: panel_count of gemm_scratch_size, panel_stride bytes apart
   size_t panel_stride = 0;
   size_t panel_count = 1;
@@ -51,8 +55,11 @@ struct BatchMatMulScratch {
 // Every batch of p on the GEMM kernel `run` of `layout`: batches that share
 // one B and whose A matrices follow one another in memory run as one GEMM
 // with their rows stacked; each GEMM's rows are split over the pool's
-// threads (gemm_run_parallel), so the bytes do not depend on the thread
-// count. Needs p.m, p.n and p.k >= 1.
+// threads (gemm_run_parallel). Batches too small to split, when there is a
+// packed B buffer and an A panel per thread, run instead one per task, in
+// ranges over the pool (a transformer's attention heads). Every batch's rows
+// are computed as one thread computes them, so the bytes do not depend on
+// the thread count. Needs p.m, p.n and p.k >= 1.
 void batch_matmul_s8_gemm(const GemmLayout& layout, GemmRunFn* run, const reference::BatchMatMulParams& p,
                           const int8_t* a, const int8_t* b, int8_t* output, const BatchMatMulScratch& scratch,
                           pthreadpool_t threadpool);

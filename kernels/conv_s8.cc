@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "kernels/gemm_split.h"
+
 namespace qrt {
 
 bool conv_indirection_fits(const reference::Conv2DParams& p) {
@@ -45,19 +47,32 @@ struct IgemmTask {
   uint8_t* scratch;
   size_t scratch_stride;
   int8_t* c;
-  size_t mr, panels, tasks;
+  size_t mr, nr, tile_bytes;
+  GemmSplit split;
+  ScratchSlots* slots;  // nullptr: range i uses scratch buffer i
 };
 
 void igemm_range_task(void* context, size_t i) {
   const IgemmTask& t = *static_cast<const IgemmTask*>(context);
-  const size_t first = i * t.panels / t.tasks, last = (i + 1) * t.panels / t.tasks;
-  const size_t row0 = first * t.mr;
-  const size_t row1 = std::min(t.params->gemm.m, last * t.mr);
-  if (row0 >= row1) return;
+  const size_t first = t.split.first(i), last = t.split.last(i);
+  if (first >= last) return;
+  const size_t slot = t.slots != nullptr ? t.slots->acquire() : i;
+  uint8_t* scratch = t.scratch + slot * t.scratch_stride;
   IgemmRunParams p = *t.params;
-  p.gemm.m = row1 - row0;
-  p.offsets += row0 * static_cast<size_t>(p.taps);
-  t.run(p, t.input, t.packed, t.scratch + i * t.scratch_stride, t.c + row0 * p.gemm.c_stride);
+  if (t.split.by_columns) {
+    // Output channels [col0, col1): their packed tiles; every pixel.
+    const size_t col0 = first * t.nr;
+    const size_t col1 = std::min(static_cast<size_t>(p.gemm.n), last * t.nr);
+    p.gemm.n = static_cast<int>(col1 - col0);
+    t.run(p, t.input, static_cast<const uint8_t*>(t.packed) + first * t.tile_bytes, scratch, t.c + col0);
+  } else {
+    const size_t row0 = first * t.mr;
+    const size_t row1 = std::min(p.gemm.m, last * t.mr);
+    p.gemm.m = row1 - row0;
+    p.offsets += row0 * static_cast<size_t>(p.taps);
+    t.run(p, t.input, t.packed, scratch, t.c + row0 * p.gemm.c_stride);
+  }
+  if (t.slots != nullptr) t.slots->release(slot);
 }
 
 }  // namespace
@@ -65,16 +80,28 @@ void igemm_range_task(void* context, size_t i) {
 void igemm_run_parallel(IgemmRunFn* run, const GemmLayout& layout, const IgemmRunParams& params,
                         const int8_t* input, const void* packed, void* scratch, size_t scratch_stride,
                         size_t scratch_count, int8_t* c, pthreadpool_t threadpool) {
-  const size_t mr = static_cast<size_t>(layout.mr);
-  const size_t panels = (params.gemm.m + mr - 1) / mr;
   const size_t threads = threadpool != nullptr ? pthreadpool_get_threads_count(threadpool) : 1;
-  const size_t tasks = std::min({threads, scratch_count, panels});
-  if (tasks <= 1) {
+  const GemmSplit split =
+      plan_gemm_split(layout, params.gemm.m, params.gemm.n, params.gemm.k, threads, scratch_count);
+  if (split.tasks <= 1) {
     run(params, input, packed, scratch, c);
     return;
   }
-  IgemmTask task{run, &params, input, packed, static_cast<uint8_t*>(scratch), scratch_stride, c, mr, panels, tasks};
-  pthreadpool_parallelize_1d(threadpool, igemm_range_task, &task, tasks, 0);
+  // More ranges than buffers: tasks share them (one per running thread).
+  ScratchSlots slots(std::min(scratch_count, ScratchSlots::kMaxSlots));
+  IgemmTask task{run,
+                 &params,
+                 input,
+                 packed,
+                 static_cast<uint8_t*>(scratch),
+                 scratch_stride,
+                 c,
+                 static_cast<size_t>(layout.mr),
+                 static_cast<size_t>(layout.nr),
+                 gemm_tile_bytes(layout, params.gemm.rule, params.gemm.k),
+                 split,
+                 split.tasks > scratch_count ? &slots : nullptr};
+  pthreadpool_parallelize_1d(threadpool, igemm_range_task, &task, split.tasks, 0);
 }
 
 }  // namespace qrt

@@ -105,13 +105,19 @@ void dwconv_run_parallel(DwconvRunFn* run, const DwconvRunParams& params, const 
                          int8_t* output, pthreadpool_t threadpool) {
   const size_t rows = params.rows();
   const size_t threads = threadpool != nullptr ? pthreadpool_get_threads_count(threadpool) : 1;
-  if (threads <= 1 || rows <= 1) {
+  // Multiply-adds per output row; a small layer (MobileNet's 7x7 ones) runs
+  // on the calling thread: waking the pool costs more than it saves.
+  const uint64_t row_macs = uint64_t(std::max(params.output_width, 0)) * uint64_t(std::max(params.channels, 0)) *
+                            uint64_t(std::max(params.kernel_height, 0)) * uint64_t(std::max(params.kernel_width, 0));
+  if (threads <= 1 || rows <= 1 || row_macs * rows < kDwconvMinParallelMacs) {
     run(params, input, packed, output, 0, rows);
     return;
   }
   // A few row ranges per thread, so a thread slowed by other work on its
-  // core does not hold the others back (pthreadpool steals ranges).
-  const size_t tile = std::max<size_t>(1, rows / (threads * 4));
+  // core does not hold the others back (pthreadpool steals ranges), none
+  // smaller than kDwconvMinTaskMacs.
+  const size_t by_work = static_cast<size_t>((kDwconvMinTaskMacs + row_macs - 1) / std::max<uint64_t>(row_macs, 1));
+  const size_t tile = std::max<size_t>({1, rows / (threads * 4), by_work});
   DwconvTask task{run, &params, input, packed, output};
   pthreadpool_parallelize_1d_tile_1d(threadpool, dwconv_rows_task, &task, rows, tile, 0);
 }

@@ -100,8 +100,12 @@ void dwconv_pack(int channel_tile, const DwconvPackParams& params, void* packed)
 DwconvRunParams make_dwconv_run_params(const DwconvPackParams& pack);
 
 // Runs `run` over every output row, split over the pool's threads when there
-// is a pool with more than one (rows are independent: the bytes do not depend
-// on the split).
+// is a pool with more than one and the layer has at least
+// kDwconvMinParallelMacs multiply-adds, in ranges of at least
+// kDwconvMinTaskMacs (rows are independent: the bytes do not depend on the
+// split). Measured on a 2-core x86 machine, as gemm_split.h's thresholds.
+constexpr uint64_t kDwconvMinParallelMacs = uint64_t{1} << 19;
+constexpr uint64_t kDwconvMinTaskMacs = uint64_t{1} << 16;
 void dwconv_run_parallel(DwconvRunFn* run, const DwconvRunParams& params, const int8_t* input, const void* packed,
                          int8_t* output, pthreadpool_t threadpool);
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/gemm_split.h"
+
 namespace qrt {
 
 GemmRunParams make_gemm_run_params(const GemmPackParams& pack, size_t m, size_t a_stride, size_t c_stride) {
@@ -81,18 +83,31 @@ struct GemmTask {
   uint8_t* scratch;
   size_t scratch_stride;
   int8_t* c;
-  size_t mr, panels, tasks;
+  size_t mr, nr, tile_bytes;
+  GemmSplit split;
+  ScratchSlots* slots;  // nullptr: range i uses scratch buffer i
 };
 
 void gemm_range_task(void* context, size_t i) {
   const GemmTask& t = *static_cast<const GemmTask*>(context);
-  const size_t first = i * t.panels / t.tasks, last = (i + 1) * t.panels / t.tasks;
-  const size_t row0 = first * t.mr;
-  const size_t row1 = std::min(t.params->m, last * t.mr);
-  if (row0 >= row1) return;
+  const size_t first = t.split.first(i), last = t.split.last(i);
+  if (first >= last) return;
+  const size_t slot = t.slots != nullptr ? t.slots->acquire() : i;
+  uint8_t* scratch = t.scratch + slot * t.scratch_stride;
   GemmRunParams p = *t.params;
-  p.m = row1 - row0;
-  t.run(p, t.a + row0 * p.a_stride, t.packed, t.scratch + i * t.scratch_stride, t.c + row0 * p.c_stride);
+  if (t.split.by_columns) {
+    // Columns [col0, col1): their packed tiles and output columns; all rows.
+    const size_t col0 = first * t.nr;
+    const size_t col1 = std::min(static_cast<size_t>(p.n), last * t.nr);
+    p.n = static_cast<int>(col1 - col0);
+    t.run(p, t.a, static_cast<const uint8_t*>(t.packed) + first * t.tile_bytes, scratch, t.c + col0);
+  } else {
+    const size_t row0 = first * t.mr;
+    const size_t row1 = std::min(p.m, last * t.mr);
+    p.m = row1 - row0;
+    t.run(p, t.a + row0 * p.a_stride, t.packed, scratch, t.c + row0 * p.c_stride);
+  }
+  if (t.slots != nullptr) t.slots->release(slot);
 }
 
 }  // namespace
@@ -100,16 +115,27 @@ void gemm_range_task(void* context, size_t i) {
 void gemm_run_parallel(GemmRunFn* run, const GemmLayout& layout, const GemmRunParams& params, const int8_t* a,
                        const void* packed, void* scratch, size_t scratch_stride, size_t scratch_count, int8_t* c,
                        pthreadpool_t threadpool) {
-  const size_t mr = static_cast<size_t>(layout.mr);
-  const size_t panels = (params.m + mr - 1) / mr;
   const size_t threads = threadpool != nullptr ? pthreadpool_get_threads_count(threadpool) : 1;
-  const size_t tasks = std::min({threads, scratch_count, panels});
-  if (tasks <= 1) {
+  const GemmSplit split = plan_gemm_split(layout, params.m, params.n, params.k, threads, scratch_count);
+  if (split.tasks <= 1) {
     run(params, a, packed, scratch, c);
     return;
   }
-  GemmTask task{run, &params, a, packed, static_cast<uint8_t*>(scratch), scratch_stride, c, mr, panels, tasks};
-  pthreadpool_parallelize_1d(threadpool, gemm_range_task, &task, tasks, 0);
+  // More ranges than buffers: tasks share them (one per running thread).
+  ScratchSlots slots(std::min(scratch_count, ScratchSlots::kMaxSlots));
+  GemmTask task{run,
+                &params,
+                a,
+                packed,
+                static_cast<uint8_t*>(scratch),
+                scratch_stride,
+                c,
+                static_cast<size_t>(layout.mr),
+                static_cast<size_t>(layout.nr),
+                gemm_tile_bytes(layout, params.rule, params.k),
+                split,
+                split.tasks > scratch_count ? &slots : nullptr};
+  pthreadpool_parallelize_1d(threadpool, gemm_range_task, &task, split.tasks, 0);
 }
 
 }  // namespace qrt

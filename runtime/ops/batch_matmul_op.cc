@@ -20,16 +20,28 @@ class BatchMatMulGemmOp : public PreparedOp {
  public:
   BatchMatMulGemmOp(const reference::BatchMatMulParams& params, const GemmKernel& gemm, Buffer packed_b,
                     Buffer panels, const OpDesc& op)
-      : params_(params), gemm_(gemm), packed_b_(std::move(packed_b)), panels_(std::move(panels)),
+      : params_(params), gemm_(gemm), packed_b_(std::move(packed_b)),
+        packed_b_stride_(packed_b_stride(gemm.layout, params)), panels_(std::move(panels)),
         panel_stride_(gemm_scratch_stride(gemm.layout, params.k)), a_(op.inputs[0]), b_(op.inputs[1]),
         output_(op.outputs[0]) {}
 
+  static size_t packed_b_stride(const GemmLayout& layout, const reference::BatchMatMulParams& params) {
+    return (batch_matmul_packed_b_size(layout, params) + kAlignment - 1) / kAlignment * kAlignment;
+  }
+
+  // One A panel and one packed B per thread: small batches run one per
+  // thread (batch_matmul_s8_gemm).
   Status set_thread_count(size_t threads) override {
     threads = std::max<size_t>(threads, 1);
     if (threads == panel_count_) return ok_status();
-    Buffer grown = allocate_aligned(threads * panel_stride_);
-    if (!grown) return error(QRT_OUT_OF_MEMORY, "cannot allocate the per-thread BATCH_MATMUL scratch");
-    panels_ = std::move(grown);
+    Buffer panels = allocate_aligned(threads * panel_stride_);
+    Buffer packed_b = allocate_aligned(threads * packed_b_stride_);
+    if (!panels || !packed_b) return error(QRT_OUT_OF_MEMORY, "cannot allocate the per-thread BATCH_MATMUL scratch");
+    for (size_t i = 0; i < threads; ++i) {
+      batch_matmul_init_packed_b(gemm_.layout, params_, packed_b.get() + i * packed_b_stride_);
+    }
+    panels_ = std::move(panels);
+    packed_b_ = std::move(packed_b);
     panel_count_ = threads;
     return ok_status();
   }
@@ -37,6 +49,8 @@ class BatchMatMulGemmOp : public PreparedOp {
   void run(const RunContext& c) const override {
     BatchMatMulScratch scratch;
     scratch.packed_b = packed_b_.get();
+    scratch.packed_b_stride = packed_b_stride_;
+    scratch.packed_b_count = panel_count_;
     scratch.panels = panels_.get();
     scratch.panel_stride = panel_stride_;
     scratch.panel_count = panel_count_;
@@ -50,7 +64,8 @@ class BatchMatMulGemmOp : public PreparedOp {
  private:
   reference::BatchMatMulParams params_;
   GemmKernel gemm_;
-  Buffer packed_b_;  // this interpreter's: rewritten by every run
+  Buffer packed_b_;  // this interpreter's, one per thread: rewritten by every run
+  size_t packed_b_stride_;
   Buffer panels_;
   size_t panel_stride_;
   size_t panel_count_ = 1;

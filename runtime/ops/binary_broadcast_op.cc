@@ -4,6 +4,9 @@
 #include <cstring>
 #include <limits>
 
+#include "runtime/ops/kernel_op.h"
+#include "runtime/ops/parallel_elements.h"
+
 namespace qrt {
 namespace {
 
@@ -78,7 +81,63 @@ class RowBroadcastOp : public PreparedOp {
   int32_t input1_, input2_, output_;
 };
 
+// Same-shape inputs on the vector kernel, the elements split over the pool
+// (parallel_elements.h): each range is one call on a flat run of elements.
+template <typename Params, typename Fn>
+class SameShapeVectorOp : public PreparedOp {
+ public:
+  SameShapeVectorOp(const Params& params, Kernel<Fn> kernel, size_t count, const OpDesc& op)
+      : params_(params), kernel_(kernel), count_(count), input1_(op.inputs[0]), input2_(op.inputs[1]),
+        output_(op.outputs[0]) {}
+
+  void run(const RunContext& c) const override {
+    const int8_t* input1 = reinterpret_cast<const int8_t*>(c.tensor_data[input1_]);
+    const int8_t* input2 = reinterpret_cast<const int8_t*>(c.tensor_data[input2_]);
+    int8_t* output = reinterpret_cast<int8_t*>(c.tensor_data[output_]);
+    parallel_elements(c.threadpool, count_, [&](size_t first, size_t count) {
+      if (count == count_) {  // one range: the op's own shapes
+        kernel_.run(params_, input1, input2, output);
+        return;
+      }
+      Params p = params_;
+      set_length(&p, count);
+      kernel_.run(p, input1 + first, input2 + first, output + first);
+    });
+  }
+
+  std::string kernel_name() const override { return kernel_.name; }
+
+ private:
+  Params params_;
+  Kernel<Fn> kernel_;
+  size_t count_;
+  int32_t input1_, input2_, output_;
+};
+
+template <typename Params, typename Fn>
+std::unique_ptr<PreparedOp> make_same_shape_op(const Params& params, Kernel<Fn> kernel, const OpDesc& op) {
+  const size_t count = element_count(params.shapes.output);
+  // A range's length is one int32 dimension; longer tensors run whole.
+  if (count > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    return make_binary_kernel_op(params, kernel, op);
+  }
+  return std::make_unique<SameShapeVectorOp<Params, Fn>>(params, kernel, count, op);
+}
+
 }  // namespace
+
+std::unique_ptr<PreparedOp> make_same_shape_add_sub_op(
+    const reference::AddSubS8Params& params,
+    Kernel<void(const reference::AddSubS8Params&, const int8_t*, const int8_t*, int8_t*)> kernel,
+    const OpDesc& op) {
+  return make_same_shape_op(params, kernel, op);
+}
+
+std::unique_ptr<PreparedOp> make_same_shape_mul_op(
+    const reference::MulS8Params& params,
+    Kernel<void(const reference::MulS8Params&, const int8_t*, const int8_t*, int8_t*)> kernel, const OpDesc& op) {
+  return make_same_shape_op(params, kernel, op);
+}
 
 bool find_row_broadcast(const reference::BinaryShapes& shapes, RowBroadcast* broadcast) {
   const bool full1 = shapes.input1 == shapes.output, full2 = shapes.input2 == shapes.output;

@@ -43,4 +43,14 @@ std::unique_ptr<PreparedOp> make_row_broadcast_mul_op(
     Kernel<void(const reference::MulS8Params&, const int8_t*, const int8_t*, int8_t*)> kernel,
     const RowBroadcast& broadcast, const TensorDesc& small, const OpDesc& op);
 
+// Same-shape inputs on the vector kernels, their elements split over the
+// thread pool (parallel_elements.h).
+std::unique_ptr<PreparedOp> make_same_shape_add_sub_op(
+    const reference::AddSubS8Params& params,
+    Kernel<void(const reference::AddSubS8Params&, const int8_t*, const int8_t*, int8_t*)> kernel,
+    const OpDesc& op);
+std::unique_ptr<PreparedOp> make_same_shape_mul_op(
+    const reference::MulS8Params& params,
+    Kernel<void(const reference::MulS8Params&, const int8_t*, const int8_t*, int8_t*)> kernel, const OpDesc& op);
+
 }  // namespace qrt

@@ -82,9 +82,11 @@ Status prepare_add_sub(const Model& model, const OpDesc& op, const KernelTable& 
     *prepared = make_row_broadcast_add_sub_op(params, vector_kernel, broadcast, small, op);
     return ok_status();
   }
-  *prepared = make_binary_kernel_op(params, same_shape && vector_kernel.run != nullptr ? vector_kernel
-                                                                                      : add ? kernels.add : kernels.sub,
-                                    op);
+  if (same_shape && vector_kernel.run != nullptr) {
+    *prepared = make_same_shape_add_sub_op(params, vector_kernel, op);
+    return ok_status();
+  }
+  *prepared = make_binary_kernel_op(params, add ? kernels.add : kernels.sub, op);
   return ok_status();
 }
 
@@ -108,7 +110,11 @@ Status prepare_mul(const Model& model, const OpDesc& op, const KernelTable& kern
     *prepared = make_row_broadcast_mul_op(params, kernels.vmul, broadcast, small, op);
     return ok_status();
   }
-  *prepared = make_binary_kernel_op(params, same_shape && kernels.vmul.run != nullptr ? kernels.vmul : kernels.mul, op);
+  if (same_shape && kernels.vmul.run != nullptr) {
+    *prepared = make_same_shape_mul_op(params, kernels.vmul, op);
+    return ok_status();
+  }
+  *prepared = make_binary_kernel_op(params, kernels.mul, op);
   return ok_status();
 }
 

@@ -7,6 +7,7 @@
 
 #include "kernels/kernel_table.h"
 #include "kernels/reference/unary_lut_builders.h"
+#include "runtime/ops/parallel_elements.h"
 #include "runtime/ops/op_checks.h"
 #include "runtime/ops/ops.h"
 
@@ -20,8 +21,11 @@ class LutOp : public PreparedOp {
   LutOp(const Table& table, size_t count, Kernel<LutKernelFn> kernel, const OpDesc& op)
       : table_(table), count_(count), kernel_(kernel), input_(op.inputs[0]), output_(op.outputs[0]) {}
   void run(const RunContext& c) const override {
-    kernel_.run(table_.data(), reinterpret_cast<const int8_t*>(c.tensor_data[input_]),
-                reinterpret_cast<int8_t*>(c.tensor_data[output_]), count_);
+    const int8_t* input = reinterpret_cast<const int8_t*>(c.tensor_data[input_]);
+    int8_t* output = reinterpret_cast<int8_t*>(c.tensor_data[output_]);
+    parallel_elements(c.threadpool, count_, [&](size_t first, size_t count) {
+      kernel_.run(table_.data(), input + first, output + first, count);
+    });
   }
   std::string kernel_name() const override { return kernel_.name; }
 

@@ -1,5 +1,8 @@
 // SOFTMAX (last axis) and MEAN (over H and W of NHWC): the reductions whose
 // integer parameterisations the kernels' init functions derive.
+#include <pthreadpool.h>
+
+#include <algorithm>
 #include <cmath>
 
 #include "runtime/ops/kernel_op.h"
@@ -50,6 +53,56 @@ Status build_mean(const Model& model, const OpDesc& op, reference::MeanS8Params*
   return check_shape(output, std::vector<int32_t>(p->output_dims, p->output_dims + p->output_rank), "output");
 }
 
+// Softmax rows (elements) below which a task is not worth waking the pool
+// for: a pthreadpool dispatch costs a few microseconds on a 2-core x86
+// machine, the time of about 2000 softmax elements.
+constexpr int64_t kSoftmaxMinTaskElements = 4096;
+
+// SOFTMAX with its rows split over the thread pool in contiguous ranges.
+// Rows are independent, so the bytes do not depend on the split.
+class SoftmaxOp : public PreparedOp {
+ public:
+  using Fn = void(const reference::SoftmaxS8Params&, const int8_t*, int8_t*);
+  SoftmaxOp(const reference::SoftmaxS8Params& params, Kernel<Fn> kernel, const OpDesc& op)
+      : params_(params), kernel_(kernel), input_(op.inputs[0]), output_(op.outputs[0]) {}
+  void run(const RunContext& c) const override {
+    const int8_t* input = reinterpret_cast<const int8_t*>(c.tensor_data[input_]);
+    int8_t* output = reinterpret_cast<int8_t*>(c.tensor_data[output_]);
+    const int64_t rows = params_.outer_size;
+    const int64_t by_work = rows * params_.depth / kSoftmaxMinTaskElements;
+    const size_t threads = c.threadpool != nullptr ? pthreadpool_get_threads_count(c.threadpool) : 1;
+    const size_t tasks = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(threads), std::min(rows, by_work)));
+    if (tasks <= 1) {
+      kernel_.run(params_, input, output);
+      return;
+    }
+    Task task{this, input, output, static_cast<size_t>(rows), tasks};
+    pthreadpool_parallelize_1d(c.threadpool, run_rows, &task, tasks, 0);
+  }
+  std::string kernel_name() const override { return kernel_.name; }
+
+ private:
+  struct Task {
+    const SoftmaxOp* op;
+    const int8_t* input;
+    int8_t* output;
+    size_t rows, tasks;
+  };
+  static void run_rows(void* context, size_t i) {
+    const Task& t = *static_cast<const Task*>(context);
+    const size_t first = i * t.rows / t.tasks, last = (i + 1) * t.rows / t.tasks;
+    if (first >= last) return;
+    reference::SoftmaxS8Params p = t.op->params_;
+    p.outer_size = static_cast<int64_t>(last - first);
+    const size_t offset = first * static_cast<size_t>(p.depth);
+    t.op->kernel_.run(p, t.input + offset, t.output + offset);
+  }
+
+  reference::SoftmaxS8Params params_;
+  Kernel<Fn> kernel_;
+  int32_t input_, output_;
+};
+
 }  // namespace
 
 Status validate_softmax(const Model& model, const OpDesc& op) {
@@ -58,8 +111,10 @@ Status validate_softmax(const Model& model, const OpDesc& op) {
 
 Status prepare_softmax(const Model& model, const OpDesc& op, const KernelTable& kernels,
                        std::unique_ptr<PreparedOp>* prepared) {
-  return prepare_unary_kernel_op<reference::SoftmaxS8Params, build_softmax, &KernelTable::softmax>(
-      model, op, kernels, prepared);
+  reference::SoftmaxS8Params params;
+  QRT_RETURN_IF_ERROR(build_softmax(model, op, &params));
+  *prepared = std::make_unique<SoftmaxOp>(params, kernels.softmax, op);
+  return ok_status();
 }
 
 Status validate_mean(const Model& model, const OpDesc& op) {

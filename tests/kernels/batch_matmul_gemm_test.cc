@@ -8,12 +8,14 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <pthreadpool.h>
 
 #include "kernels/batch_matmul_s8.h"
 #include "kernels/kernel_table.h"
@@ -79,15 +81,18 @@ std::string describe(const Shape& s, const reference::BatchMatMulParams& p) {
 
 // Runs one case through the GEMM path of `gemm` and the reference; both
 // outputs must be equal byte for byte.
+// With `pool`, on its threads with a packed B and an A panel per thread.
 void check_case(const GemmKernel& gemm, const Shape& s, reference::BatchMatMulParams p, const std::vector<int8_t>& a,
-                const std::vector<int8_t>& b) {
+                const std::vector<int8_t>& b, pthreadpool_t pool = nullptr) {
   INFO(gemm.name << ": " << describe(s, p));
   size_t out_count = static_cast<size_t>(p.m) * p.n;
   for (int d = 0; d < p.batch_rank; ++d) out_count *= static_cast<size_t>(p.batch_dims[d]);
   std::vector<int8_t> expected(out_count), got(out_count, 0x55);
   reference::batch_matmul_s8(p, a.data(), b.data(), expected.data());
-  std::vector<uint8_t> packed(batch_matmul_packed_b_size(gemm.layout, p) + 64);
-  std::vector<uint8_t> panels(gemm_scratch_stride(gemm.layout, p.k) + 64);
+  const size_t threads = pool != nullptr ? pthreadpool_get_threads_count(pool) : 1;
+  const size_t packed_stride = (batch_matmul_packed_b_size(gemm.layout, p) + 63) / 64 * 64;
+  std::vector<uint8_t> packed(threads * packed_stride + 64);
+  std::vector<uint8_t> panels(threads * gemm_scratch_stride(gemm.layout, p.k) + 64);
   // The kernels load packed tiles with unaligned loads; align anyway as the op does.
   auto aligned = [](std::vector<uint8_t>& v) {
     return reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(v.data()) + 63) / 64 * 64);
@@ -96,9 +101,13 @@ void check_case(const GemmKernel& gemm, const Shape& s, reference::BatchMatMulPa
   scratch.packed_b = aligned(packed);
   scratch.panels = aligned(panels);
   scratch.panel_stride = gemm_scratch_stride(gemm.layout, p.k);
-  scratch.panel_count = 1;
-  batch_matmul_init_packed_b(gemm.layout, p, scratch.packed_b);
-  batch_matmul_s8_gemm(gemm.layout, gemm.run, p, a.data(), b.data(), got.data(), scratch, nullptr);
+  scratch.panel_count = threads;
+  scratch.packed_b_stride = packed_stride;
+  scratch.packed_b_count = threads;
+  for (size_t i = 0; i < threads; ++i) {
+    batch_matmul_init_packed_b(gemm.layout, p, static_cast<uint8_t*>(scratch.packed_b) + i * packed_stride);
+  }
+  batch_matmul_s8_gemm(gemm.layout, gemm.run, p, a.data(), b.data(), got.data(), scratch, pool);
   REQUIRE(got == expected);
 }
 
@@ -260,6 +269,35 @@ TEST_CASE("batch_matmul gemm: saturating sums, extreme zero points and every sca
           check_case(gemm, s, p, a, b);
         }
       }
+    }
+  }
+}
+
+TEST_CASE("batch_matmul gemm: attention-sized batches on 2 threads equal the reference", "[batch_matmul_gemm]") {
+  // 16 heads of 64x32 @ 32x64 (2M multiply-adds in all, each head too small
+  // to split: one batch per task), B per head or broadcast over the first
+  // dim, and a head big enough that its own rows are split instead.
+  const std::vector<GemmKernel> gemms = gemms_or_skip();
+  std::unique_ptr<pthreadpool, decltype(&pthreadpool_destroy)> pool(pthreadpool_create(2), pthreadpool_destroy);
+  REQUIRE(pool != nullptr);
+  std::mt19937 rng(77);
+  for (const GemmKernel& gemm : gemms) {
+    for (int variant = 0; variant < 3; ++variant) {
+      Shape s;
+      s.a_batch = variant == 2 ? std::vector<int>{2} : std::vector<int>{2, 8};
+      s.b_batch = variant == 1 ? std::vector<int>{1, 8} : s.a_batch;
+      s.m = variant == 2 ? 300 : 64;
+      s.k = variant == 2 ? 100 : 32;
+      s.n = variant == 2 ? 80 : 64;
+      s.transpose_b = variant == 1;
+      reference::BatchMatMulParams p = params_of(s);
+      p.a_zero_point = -128;
+      p.b_zero_point = 3;
+      p.output_zero_point = 127;
+      REQUIRE(reference::init_batch_matmul_requant(RequantRule::kFp32, 0.05f, 0.04f, 0.5f, &p).empty());
+      const std::vector<int8_t> a = random_bytes(count_of(s.a_batch, s.m, s.k), rng);
+      const std::vector<int8_t> b = random_bytes(count_of(s.b_batch, s.k, s.n), rng);
+      check_case(gemm, s, p, a, b, pool.get());
     }
   }
 }

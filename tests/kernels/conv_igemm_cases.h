@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/gemm_split.h"
 #include "kernels/kernel_table.h"
 #include "kernels/reference/conv2d_s8.h"
 
@@ -313,6 +314,49 @@ inline void check_corner_cases(const char* isa) {
           REQUIRE(run_igemm(table->conv, c, d, nullptr) == run_reference(c, d));
         }
       }
+    }
+  }
+}
+
+// The splits igemm_run_parallel makes on 2 threads (kernels/gemm_split.h),
+// each byte for byte against one thread and the reference: many pixels
+// (row ranges, more of them than the 2 scratch buffers, which the ranges
+// then share), few pixels and many channels (column ranges, a partial last
+// tile).
+inline void check_split_cases(const char* isa) {
+  const qrt::KernelTable* table = conv_table(isa);
+  if (table == nullptr) return;
+  Pool pool(pthreadpool_create(2), pthreadpool_destroy);
+  REQUIRE(pool != nullptr);
+  std::mt19937 rng(11);
+  struct Shape {
+    int height, width, input_channels, output_channels, kernel;
+    bool columns;  // the split the planner must choose
+  };
+  const Shape shapes[] = {{30, 29, 24, 40, 3, false}, {3, 3, 64, 1000, 3, true}, {1, 2, 200, 1001, 3, true}};
+  for (const Shape& shape : shapes) {
+    for (RequantRule rule : {RequantRule::kFp32, RequantRule::kFixedPoint}) {
+      ConvCase c;
+      c.rule = rule;
+      auto& p = c.p;
+      p.input_height = p.output_height = shape.height;
+      p.input_width = p.output_width = shape.width;
+      p.input_channels = shape.input_channels;
+      p.output_channels = shape.output_channels;
+      p.kernel_height = p.kernel_width = shape.kernel;
+      p.pad_top = p.pad_left = shape.kernel / 2;
+      p.input_zero_point = -128;
+      c.output_zero_point = 127;
+      c.weight_scales.assign(p.output_channels, 0.004f);
+      const Data d = random_data(c, rng);
+      INFO(table->conv.name << ": " << c.describe());
+      const qrt::GemmSplit split =
+          qrt::plan_gemm_split(table->conv.layout, c.pixels(), p.output_channels, c.k(), 2, 2);
+      CHECK(split.tasks >= 2);
+      CHECK(split.by_columns == shape.columns);
+      const std::vector<int8_t> expected = run_reference(c, d);
+      require_equal(run_igemm(table->conv, c, d, nullptr), expected, p.output_channels);
+      require_equal(run_igemm(table->conv, c, d, pool.get()), expected, p.output_channels);
     }
   }
 }

@@ -54,6 +54,11 @@ TEST_CASE("x86 conv: qs8_igemm 8x32c4 avx512vnni equals the conv reference on ra
 
 TEST_CASE("x86 conv: qs8_igemm 8x32c4 avx512vnni corner cases", "[x86_conv]") { check_corner_cases("avx512vnni"); }
 
+TEST_CASE("x86 conv: igemm_run_parallel's row and column splits equal one thread (avx2, avx512vnni)", "[x86_conv]") {
+  check_split_cases("avx2");
+  check_split_cases("avx512vnni");
+}
+
 TEST_CASE("x86 conv: qs8_igemm 4x8c2 sse41 equals the conv reference on random cases", "[x86_conv]") {
   check_random_cases("sse41", 3, 150);
 }
@@ -341,4 +346,34 @@ TEST_CASE("x86 conv: qs8_conv_smallcin 8x32c4 avx512vnni corner cases", "[x86_co
 
 TEST_CASE("x86 conv long: qs8_conv_smallcin avx512vnni, 5000 random cases per rule", "[x86_conv][.long]") {
   check_smallcin_random_cases("avx512vnni", 105, 5000);
+}
+
+TEST_CASE("gemm split: small GEMMs stay on the calling thread, ranges cover every panel or tile once", "[x86_conv]") {
+  qrt::GemmLayout layout;
+  layout.mr = 8;
+  layout.nr = 32;
+  // A transformer's 64x128x128 projection: one task.
+  CHECK(qrt::plan_gemm_split(layout, 64, 128, 128, 2, 2).tasks == 1);
+  // No pool, or a one-thread pool: one task whatever the size.
+  CHECK(qrt::plan_gemm_split(layout, 3136, 256, 64, 1, 1).tasks == 1);
+  // ResNet-50's 56x56 1x1 64->256: row ranges, several per thread.
+  const qrt::GemmSplit rows = qrt::plan_gemm_split(layout, 3136, 256, 64, 2, 2);
+  CHECK(!rows.by_columns);
+  CHECK(rows.tasks == 2 * qrt::kGemmTasksPerThread);
+  CHECK(rows.units == 392);
+  // Fewer buffers than threads: one range per buffer.
+  CHECK(qrt::plan_gemm_split(layout, 3136, 256, 64, 4, 2).tasks == 2);
+  // ResNet-50's last 1x1 2048->512 on 7x7 pixels, 7 panels: columns.
+  const qrt::GemmSplit columns = qrt::plan_gemm_split(layout, 49, 512, 2048, 2, 2);
+  CHECK(columns.by_columns);
+  CHECK(columns.units == 16);
+  for (const qrt::GemmSplit& split : {rows, columns}) {
+    size_t covered = 0;
+    for (size_t i = 0; i < split.tasks; ++i) {
+      CHECK(split.first(i) == covered);
+      CHECK(split.last(i) > split.first(i));
+      covered = split.last(i);
+    }
+    CHECK(covered == split.units);
+  }
 }

@@ -2,6 +2,7 @@
 // models built with QfbWriter give exactly the reference kernel's bytes;
 // GATHER's bad index fails invoke with a status; bad files are refused at
 // load with a message naming the problem.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -258,6 +259,68 @@ TEST_CASE("transformer ops: SOFTMAX over the last axis of rank-4 attention score
       const double q = std::min(127.0, std::nearbyint(p * 256.0) - 128);
       REQUIRE(std::fabs(static_cast<int8_t>(interpreter.output_buffer(0)[row * 5 + i]) - q) <= 1.0);
     }
+  }
+}
+
+TEST_CASE("transformer ops: SOFTMAX split over 2 threads gives the 1-thread bytes, both rules",
+          "[transformer_ops]") {
+  // 4 heads x 64 x 64 scores: 16384 elements, enough for rows to be split.
+  for (fb::RequantRule rule : {fb::RequantRule::FP32, fb::RequantRule::FIXEDPOINT}) {
+    QfbWriter w;
+    const int in = w.add_tensor("scores", fb::DType::INT8, {1, 4, 64, 64}, {0.1f}, {3});
+    const int out = w.add_tensor("probs", fb::DType::INT8, {1, 4, 64, 64}, {1.0f / 256}, {-128});
+    fb::SoftmaxOptionsT o;
+    w.add_op(fb::OpType::SOFTMAX, {in}, {out}, options_of(o), rule, "softmax");
+    w.add_input(in);
+    w.add_output(out);
+    const std::unique_ptr<Model> model = load_ok(w);
+    const std::vector<int8_t> x = random_input(4 * 64 * 64, 21);
+    std::vector<int8_t> results[2];
+    for (int threads : {1, 2}) {
+      Interpreter interpreter(*model, InterpreterOptions{threads});
+      REQUIRE(interpreter.prepare().ok());
+      std::memcpy(interpreter.input_buffer(0), x.data(), x.size());
+      REQUIRE(interpreter.invoke().ok());
+      const int8_t* y = reinterpret_cast<const int8_t*>(interpreter.output_buffer(0));
+      results[threads - 1].assign(y, y + x.size());
+    }
+    // Not a constant output: the check can fail.
+    REQUIRE(std::count(results[0].begin(), results[0].end(), results[0][0]) < static_cast<long>(x.size()));
+    REQUIRE(results[1] == results[0]);
+  }
+}
+
+TEST_CASE("elementwise ADD, MUL and RELU split over 2 threads give the 1-thread bytes", "[transformer_ops]") {
+  // 64x64x24 = 98304 elements: enough for two ranges (parallel_elements.h);
+  // 24 channels make the split fall inside a pixel.
+  const std::vector<int32_t> shape = {1, 64, 64, 24};
+  const size_t count = 64 * 64 * 24;
+  for (fb::OpType type : {fb::OpType::ADD, fb::OpType::MUL, fb::OpType::RELU}) {
+    QfbWriter w;
+    const int a = w.add_tensor("a", fb::DType::INT8, shape, {0.05f}, {-3});
+    const int b = w.add_tensor("b", fb::DType::INT8, shape, {0.04f}, {7});
+    const int y = w.add_tensor("y", fb::DType::INT8, shape, {type == fb::OpType::MUL ? 0.3f : 0.06f}, {-128});
+    const bool binary = type != fb::OpType::RELU;
+    w.add_op(type, binary ? std::vector<int>{a, b} : std::vector<int>{a}, {y},
+             binary ? options_of(fb::BinaryOptionsT{}) : fb::OpOptionsUnion{}, fb::RequantRule::FP32, "op");
+    w.add_input(a);
+    if (binary) w.add_input(b);
+    w.add_output(y);
+    const std::unique_ptr<Model> model = load_ok(w);
+    const std::vector<int8_t> x1 = random_input(count, 31), x2 = random_input(count, 32);
+    std::vector<int8_t> results[2];
+    for (int threads : {1, 2}) {
+      Interpreter interpreter(*model, InterpreterOptions{threads});
+      REQUIRE(interpreter.prepare().ok());
+      std::memcpy(interpreter.input_buffer(0), x1.data(), count);
+      if (binary) std::memcpy(interpreter.input_buffer(1), x2.data(), count);
+      REQUIRE(interpreter.invoke().ok());
+      const int8_t* out = reinterpret_cast<const int8_t*>(interpreter.output_buffer(0));
+      results[threads - 1].assign(out, out + count);
+    }
+    INFO(fb::EnumNameOpType(type));
+    REQUIRE(std::count(results[0].begin(), results[0].end(), results[0][0]) < static_cast<long>(count));
+    REQUIRE(results[1] == results[0]);
   }
 }
 
