@@ -146,10 +146,10 @@ void fill_avx512vnni(KernelTable* t) {
 bool has_avx2() { return cpuinfo_has_x86_avx2(); }
 void fill_avx2(KernelTable* t) {
   fill_avx2_elementwise(t);
-  t->gemm = {"qs8_gemm_minmax_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2, gemm_pack, x86::qs8_gemm_minmax_4x16c2__avx2};
+  t->gemm = {"qs8_gemm_minmax_6x16c2__avx2", x86::kQs8Gemm6x16c2Avx2, gemm_pack, x86::qs8_gemm_minmax_6x16c2__avx2};
   t->dynamic_fully_connected = {"dynamic_fully_connected_f32s8_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2,
                                 x86::dynamic_fully_connected_f32s8_4x16c2__avx2};
-  t->conv = {"qs8_igemm_minmax_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2, gemm_pack, x86::qs8_igemm_minmax_4x16c2__avx2};
+  t->conv = {"qs8_igemm_minmax_6x16c2__avx2", x86::kQs8Gemm6x16c2Avx2, gemm_pack, x86::qs8_igemm_minmax_6x16c2__avx2};
   t->dwconv = {"qs8_dwconv_minmax_16c__avx2", x86::qs8_dwconv_minmax_16c__avx2, "qs8_dwconv_3x3_minmax_16c__avx2",
                x86::qs8_dwconv_3x3_minmax_16c__avx2, x86::kQs8DwconvChannelTileAvx2};
   t->vadd = {"qs8_vadd_minmax__avx2", x86::qs8_vadd_minmax__avx2};

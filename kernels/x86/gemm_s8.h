@@ -18,12 +18,14 @@ void qs8_gemm_minmax_8x32c4__avx512vnni(const GemmRunParams& p, const int8_t* a,
 void qs8_igemm_minmax_8x32c4__avx512vnni(const IgemmRunParams& p, const int8_t* input, const void* packed,
                                          void* scratch, int8_t* c);
 
-// AVX2: 4 rows x 16 columns, K in pairs, A and W widened to int16 (vpmaddwd:
-// exact for every int8 value, unlike vpmaddubsw, which saturates).
-constexpr GemmLayout kQs8Gemm4x16c2Avx2{4, 16, 2, 0, 2};
-void qs8_gemm_minmax_4x16c2__avx2(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
+// AVX2: 6 rows x 16 columns, K in pairs, A and W widened to int16 (vpmaddwd:
+// exact for every int8 value, unlike vpmaddubsw, which saturates). The
+// packed weights depend only on NR, KR and the offset, so they are the
+// same as the 4-row tiles' of the dynamic FC below (format nr16 kr2).
+constexpr GemmLayout kQs8Gemm6x16c2Avx2{6, 16, 2, 0, 2};
+void qs8_gemm_minmax_6x16c2__avx2(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
                                   int8_t* c);
-void qs8_igemm_minmax_4x16c2__avx2(const IgemmRunParams& p, const int8_t* input, const void* packed, void* scratch,
+void qs8_igemm_minmax_6x16c2__avx2(const IgemmRunParams& p, const int8_t* input, const void* packed, void* scratch,
                                    int8_t* c);
 
 // AVX-VNNI (the VEX-encoded vpdpbusd of Alder Lake and Zen 4, 256-bit): 6
@@ -34,6 +36,9 @@ void qs8_gemm_minmax_6x16c4__avxvnni(const GemmRunParams& p, const int8_t* a, co
                                      int8_t* c);
 void qs8_igemm_minmax_6x16c4__avxvnni(const IgemmRunParams& p, const int8_t* input, const void* packed,
                                       void* scratch, int8_t* c);
+
+// The 4 x 16 layout of the AVX2 dynamic FC (dynamic_fully_connected_f32s8.h).
+constexpr GemmLayout kQs8Gemm4x16c2Avx2{4, 16, 2, 0, 2};
 
 // SSE4.1: 4 rows x 8 columns, K in pairs, A and W widened to int16
 // (pmaddwd, exact for every int8 value), as the AVX2 kernel at half width.

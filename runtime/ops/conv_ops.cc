@@ -203,7 +203,7 @@ std::string conv_smallcin_format(const GemmLayout& layout) {
 
 std::string dwconv_format(int channel_tile) { return "qs8_dwconv_v1 ct" + std::to_string(channel_tile); }
 std::string dwconv3x3_c4_format() {
-  return "qs8_dwconv3x3c4_v1 ct" + std::to_string(kDwconv3x3C4ChannelTile);
+  return "qs8_dwconv3x3c4_v2 ct" + std::to_string(kDwconv3x3C4ChannelTile);
 }
 
 uint64_t digest_values(uint64_t h, std::initializer_list<int64_t> values) {

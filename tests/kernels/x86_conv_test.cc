@@ -42,11 +42,11 @@ TEST_CASE("x86 conv: the indirection buffer points at every tap, -1 in the paddi
   REQUIRE(std::vector<int32_t>(pixel, pixel + 9) == expected);
 }
 
-TEST_CASE("x86 conv: qs8_igemm 4x16c2 avx2 equals the conv reference on random cases", "[x86_conv]") {
+TEST_CASE("x86 conv: qs8_igemm 6x16c2 avx2 equals the conv reference on random cases", "[x86_conv]") {
   check_random_cases("avx2", 1, 150);
 }
 
-TEST_CASE("x86 conv: qs8_igemm 4x16c2 avx2 corner cases", "[x86_conv]") { check_corner_cases("avx2"); }
+TEST_CASE("x86 conv: qs8_igemm 6x16c2 avx2 corner cases", "[x86_conv]") { check_corner_cases("avx2"); }
 
 TEST_CASE("x86 conv: qs8_igemm 8x32c4 avx512vnni equals the conv reference on random cases", "[x86_conv]") {
   check_random_cases("avx512vnni", 2, 150);

@@ -7,7 +7,9 @@
 // single rounding too), per-channel and per-tensor weights (non-zero filter
 // zero point). Every 3x3 case also runs the generic kernel, and, where the
 // table has one and the filter fits int8, the 3x3 kernel on the int8
-// packing (kernels/dwconv3x3_c4_s8.h). The parallel
+// packing (kernels/dwconv3x3_c4_s8.h); that kernel also runs on every
+// channel count around its 64-channel blocks and 16 / 32 / 48-channel tail
+// block (check_c4_channels; 1 to 80 and more in the long sweep). The parallel
 // drivers (depthwise rows, GEMM M panels) must give the same bytes on 1 and
 // 2 threads. Each ISA is reached through the dispatch table and skipped when
 // this CPU (or this build) lacks it.
@@ -316,6 +318,75 @@ void check_isa(const char* isa, int cases, uint32_t seed) {
   if (k.run_3x3_c4 != nullptr) REQUIRE(c4_cases >= cases / 8);
 }
 
+// The int8 3x3 kernel of `isa` on every channel count of `channel_counts`
+// (the tail block of dwconv3x3_c4_s8.h: 16, 32 or 48 channels in channel
+// order, or a masked 64-channel block past 48) and on `geometries` (H, W,
+// stride, pad_top, pad_left, pad_bottom, pad_right), each with the three
+// requantization rules and zero points at the ends of the range.
+struct C4Geometry {
+  int height, width, stride, pad_top, pad_left, pad_bottom, pad_right;
+};
+
+void check_c4_channels(const char* isa, const std::vector<int>& channel_counts,
+                       const std::vector<C4Geometry>& geometries, uint32_t seed) {
+  const qrt::KernelTable* table = table_or_skip(isa);
+  if (table == nullptr) return;
+  if (table->dwconv.run_3x3_c4 == nullptr) {
+    WARN("skipped: the " << isa << " table has no int8 3x3 depthwise kernel");
+    return;
+  }
+  std::mt19937 rng(seed);
+  int ran = 0;
+  for (int channels : channel_counts) {
+    for (const C4Geometry& g : geometries) {
+      for (int r = 0; r < 3; ++r) {
+        DwCase c = random_case(rng, r == 0 ? RequantRule::kFp32 : RequantRule::kFixedPoint);
+        c.rounding = r == 2 ? qrt::FixedPointRounding::kSingle : qrt::FixedPointRounding::kDouble;
+        auto& p = c.p;
+        p.input_channels = channels;
+        p.input_height = g.height;
+        p.input_width = g.width;
+        p.kernel_height = p.kernel_width = 3;
+        p.dilation_height = p.dilation_width = 1;
+        p.stride_height = p.stride_width = g.stride;
+        p.pad_top = g.pad_top;
+        p.pad_left = g.pad_left;
+        p.output_height = output_size(g.height, 3, g.stride, 1, g.pad_top, g.pad_bottom);
+        p.output_width = output_size(g.width, 3, g.stride, 1, g.pad_left, g.pad_right);
+        if (p.output_height <= 0 || p.output_width <= 0) continue;
+        // Zero points at the ends of the range; per-channel weights (zw = 0)
+        // always fit the int8 packing.
+        p.input_zero_point = (channels + r) % 2 ? -128 : 127;
+        c.output_zero_point = (channels + r) % 3 == 0 ? 127 : -128;
+        if (c.clamp.min == c.clamp.max) c.clamp = ClampRange{};
+        c.per_channel = true;
+        p.filter_zero_point = 0;
+        const float base = c.weight_scales[0];
+        c.weight_scales.assign(static_cast<size_t>(channels), base);
+        for (size_t i = 0; i < c.weight_scales.size(); i += 3) c.weight_scales[i] *= 0.75f;
+        const Data d = random_dw_data(c, rng);
+        INFO(isa << " " << c.describe());
+        bool fits = false;
+        const Packed c4 = pack_3x3_c4(c, d, &fits);
+        REQUIRE(fits);
+        const std::vector<int8_t> expected = run_reference(c, d);
+        const size_t split = static_cast<size_t>(uniform(rng, 0, static_cast<int>(c4.params.rows())));
+        REQUIRE(run_kernel(table->dwconv.run_3x3_c4, c4, c, d, split) == expected);
+        ++ran;
+      }
+    }
+  }
+  REQUIRE(ran > 0);
+}
+
+// 1x1 images, stride 1 and 2, padding on every side, odd sizes.
+const std::vector<C4Geometry>& c4_geometries() {
+  static const std::vector<C4Geometry> g = {
+      {1, 1, 1, 1, 1, 1, 1}, {1, 1, 2, 1, 1, 1, 1}, {5, 6, 1, 1, 1, 1, 1}, {4, 7, 1, 0, 2, 2, 0},
+      {6, 5, 2, 0, 1, 1, 1}, {7, 8, 2, 1, 0, 2, 2}, {2, 3, 1, 2, 2, 2, 2}, {3, 2, 2, 2, 2, 0, 0}};
+  return g;
+}
+
 struct PoolDeleter {
   void operator()(pthreadpool_t p) const { pthreadpool_destroy(p); }
 };
@@ -325,6 +396,11 @@ using Pool = std::unique_ptr<pthreadpool, PoolDeleter>;
 
 TEST_CASE("qs8_dwconv avx512vnni kernels equal the reference byte for byte", "[x86][dwconv]") {
   check_isa("avx512vnni", 600, 11);
+}
+
+TEST_CASE("qs8_dwconv 3x3 c4 avx512vnni kernel: tail blocks of 16 / 32 / 48 channels", "[x86][dwconv]") {
+  check_c4_channels("avx512vnni", {1, 3, 15, 16, 17, 31, 32, 33, 47, 48, 49, 63, 64, 65, 80, 96, 144, 176},
+                    c4_geometries(), 41);
 }
 
 TEST_CASE("qs8_dwconv avx2 kernels equal the reference byte for byte", "[x86][dwconv]") {
@@ -422,6 +498,14 @@ TEST_CASE("gemm_run_parallel gives the same bytes on 1 and 2 threads", "[x86][ge
 // The long sweep (ctest -L long): 10,000 random cases per ISA, half per rule.
 TEST_CASE("qs8_dwconv long: avx512vnni kernels, 10000 random cases", "[x86][dwconv][.long]") {
   check_isa("avx512vnni", 10000, 111);
+}
+
+TEST_CASE("qs8_dwconv long: avx512vnni 3x3 c4 kernel, channels 1 to 80, 144 and 192",
+          "[x86][dwconv][.long]") {
+  std::vector<int> channels;
+  for (int c = 1; c <= 80; ++c) channels.push_back(c);
+  for (int c : {112, 127, 128, 129, 144, 160, 176, 191, 192}) channels.push_back(c);
+  for (uint32_t seed : {141u, 142u, 143u, 144u}) check_c4_channels("avx512vnni", channels, c4_geometries(), seed);
 }
 
 TEST_CASE("qs8_dwconv long: avx2 kernels, 10000 random cases", "[x86][dwconv][.long]") {

@@ -274,6 +274,32 @@ void check_corner_cases(const char* isa) {
   }
 }
 
+// Every K from 1 to max_k under all three epilogues, with M past a whole
+// number of row tiles and N past a whole number of column tiles: small K is
+// where the tile's epilogue (not the K loop) decides the bytes' path.
+void check_every_small_k(const char* isa, uint32_t seed, int max_k) {
+  const qrt::KernelTable* table = table_or_skip(isa);
+  if (table == nullptr) return;
+  std::mt19937 rng(seed);
+  for (int k = 1; k <= max_k; ++k) {
+    for (int mode = 0; mode < 3; ++mode) {
+      GemmCase c = random_case(rng, mode == 0 ? RequantRule::kFp32 : RequantRule::kFixedPoint);
+      c.rounding = mode == 2 ? qrt::FixedPointRounding::kSingle : qrt::FixedPointRounding::kDouble;
+      c.k = k;
+      c.m = pick<size_t>(rng, {1, 5, 6, 7, 12, 13, 19});
+      const int n = pick(rng, {1, 15, 16, 17, 33, 47});
+      if (n != c.n) {
+        const float scale = c.weight_scales[0];
+        c.n = n;
+        c.weight_scales.assign(c.per_channel ? n : 1, scale);
+      }
+      const Data d = random_data(c, rng);
+      INFO(table->gemm.name << ": " << c.describe());
+      REQUIRE(run_gemm(table->gemm, c, d) == run_reference(c, d));
+    }
+  }
+}
+
 // A 1x1 convolution over a batch of images is the same GEMM over pixels.
 void check_pointwise_conv(const char* isa) {
   const qrt::KernelTable* table = table_or_skip(isa);
@@ -318,14 +344,18 @@ TEST_CASE("x86 gemm: the dispatch table refuses unknown ISAs and has a reference
   REQUIRE(std::string(reference->fully_connected.name) == "fully_connected_s8_reference");
 }
 
-TEST_CASE("x86 gemm: qs8_gemm 4x16c2 avx2 equals the reference on random cases", "[x86_gemm]") {
+TEST_CASE("x86 gemm: qs8_gemm 6x16c2 avx2 equals the reference on random cases", "[x86_gemm]") {
   check_random_cases("avx2", 1, 300);
 }
 
-TEST_CASE("x86 gemm: qs8_gemm 4x16c2 avx2 corner cases", "[x86_gemm]") { check_corner_cases("avx2"); }
+TEST_CASE("x86 gemm: qs8_gemm 6x16c2 avx2 corner cases", "[x86_gemm]") { check_corner_cases("avx2"); }
 
-TEST_CASE("x86 gemm: qs8_gemm 4x16c2 avx2 equals the 1x1 conv reference", "[x86_gemm]") {
+TEST_CASE("x86 gemm: qs8_gemm 6x16c2 avx2 equals the 1x1 conv reference", "[x86_gemm]") {
   check_pointwise_conv("avx2");
+}
+
+TEST_CASE("x86 gemm: qs8_gemm 6x16c2 avx2 equals the reference for every K from 1 to 80", "[x86_gemm]") {
+  check_every_small_k("avx2", 5, 80);
 }
 
 TEST_CASE("x86 gemm: qs8_gemm 8x32c4 avx512vnni equals the reference on random cases", "[x86_gemm]") {
@@ -359,8 +389,12 @@ TEST_CASE("x86 gemm: qs8_gemm 6x16c4 avxvnni equals the 1x1 conv reference", "[x
 }
 
 // The long sweep (ctest -L long): 5,000 random cases per rule and ISA.
-TEST_CASE("x86 gemm long: qs8_gemm 4x16c2 avx2, 5000 random cases per rule", "[x86_gemm][.long]") {
+TEST_CASE("x86 gemm long: qs8_gemm 6x16c2 avx2, 5000 random cases per rule", "[x86_gemm][.long]") {
   check_random_cases("avx2", 101, 5000);
+}
+
+TEST_CASE("x86 gemm long: qs8_gemm 6x16c2 avx2, every K from 1 to 300", "[x86_gemm][.long]") {
+  for (uint32_t seed = 201; seed < 211; ++seed) check_every_small_k("avx2", seed, 300);
 }
 
 TEST_CASE("x86 gemm long: qs8_gemm 8x32c4 avx512vnni, 5000 random cases per rule", "[x86_gemm][.long]") {

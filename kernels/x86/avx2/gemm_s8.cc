@@ -1,5 +1,5 @@
-// qs8_gemm_minmax_4x16c2__avx2: int8 GEMM on AVX2, and
-// qs8_igemm_minmax_4x16c2__avx2, the same tiles on panels gathered through a
+// qs8_gemm_minmax_6x16c2__avx2: int8 GEMM on AVX2, and
+// qs8_igemm_minmax_6x16c2__avx2, the same tiles on panels gathered through a
 // convolution's indirection buffer (conv_s8.h). Compiled with -mavx2;
 // called only when cpuinfo reports AVX2.
 //
@@ -19,8 +19,8 @@ namespace {
 
 using namespace avx2;  // the shared epilogues (requant_avx2.h)
 
-constexpr int kMr = kQs8Gemm4x16c2Avx2.mr;
-constexpr int kNr = kQs8Gemm4x16c2Avx2.nr;
+constexpr int kMr = kQs8Gemm6x16c2Avx2.mr;
+constexpr int kNr = kQs8Gemm6x16c2Avx2.nr;
 constexpr int kVectors = kNr / 8;
 
 using Epilogue = GemmEpilogue;
@@ -31,96 +31,151 @@ int32_t load_s32(const int16_t* p) {
   return v;
 }
 
-template <int ROWS, Mode MODE>
-void gemm_tile(const int16_t* panel, size_t kp, const uint8_t* tile, const int32_t* row_corrections, int8_t* c,
-               size_t c_stride, int cols, const Epilogue& e) {
-  static_assert(kVectors == 2, "pack16 stores two vectors per row");
-  __m256i acc[ROWS][kVectors];
+// Stores the first `cols` (1 to 16) bytes of one row.
+inline void store_row(int8_t* c, __m128i bytes, int cols) {
+  if (cols == kNr) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(c), bytes);
+    return;
+  }
+  // Piecewise, lowest bytes first, without a round trip through memory.
+  if (cols & 8) {
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(c), bytes);
+    bytes = _mm_srli_si128(bytes, 8);
+    c += 8;
+  }
+  uint32_t low = static_cast<uint32_t>(_mm_cvtsi128_si32(bytes));
+  if (cols & 4) {
+    std::memcpy(c, &low, 4);
+    low = static_cast<uint32_t>(_mm_extract_epi32(bytes, 1));
+    c += 4;
+  }
+  if (cols & 2) {
+    const uint16_t pair = static_cast<uint16_t>(low);
+    std::memcpy(c, &pair, 2);
+    low >>= 16;
+    c += 2;
+  }
+  if (cols & 1) *c = static_cast<int8_t>(low);
+}
+
+// One tile: ROWS (<= kMr) rows of the panel against one packed column tile,
+// VECTORS (1 or 2) vectors of 8 columns of it: a last tile of at most 8
+// columns (N = 24, 40, ...) does half the work.
+// 6 x 16 keeps 12 accumulators, 2 weight vectors and the broadcast A pair
+// in 15 of the 16 ymm registers; against 4 x 16 it widens each weight pair
+// for 6 rows instead of 4 and loads the bias and epilogue values once per
+// 96 outputs instead of 64, which is what small K pays for.
+template <int ROWS, Mode MODE, int VECTORS>
+void gemm_tile_columns(const int16_t* panel, size_t kp, const uint8_t* tile, const int32_t* row_corrections,
+                       int8_t* c, size_t c_stride, int cols, const Epilogue& e) {
+  static_assert(kVectors == 2 && (VECTORS == 1 || VECTORS == 2), "a tile is 16 columns, two vectors");
+  __m256i acc[ROWS][VECTORS];
   const int32_t* bias = reinterpret_cast<const int32_t*>(tile);
-#pragma GCC unroll 4
-  for (int r = 0; r < ROWS; ++r) {
 #pragma GCC unroll 2
-    for (int v = 0; v < kVectors; ++v) {
-      acc[r][v] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + 8 * v));
-    }
+  for (int v = 0; v < VECTORS; ++v) {
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + 8 * v));
+#pragma GCC unroll 6
+    for (int r = 0; r < ROWS; ++r) acc[r][v] = b;
   }
   const int8_t* w = reinterpret_cast<const int8_t*>(tile + kNr * sizeof(int32_t));
   for (size_t k = 0; k < kp; k += 2) {
-    __m256i wv[kVectors];
+    __m256i wv[VECTORS];
 #pragma GCC unroll 2
-    for (int v = 0; v < kVectors; ++v) {
+    for (int v = 0; v < VECTORS; ++v) {
       wv[v] = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + 16 * v)));
     }
     w += kNr * 2;
-#pragma GCC unroll 4
+#pragma GCC unroll 6
     for (int r = 0; r < ROWS; ++r) {
       const __m256i av = _mm256_set1_epi32(load_s32(panel + r * kp + k));
 #pragma GCC unroll 2
-      for (int v = 0; v < kVectors; ++v) acc[r][v] = _mm256_add_epi32(acc[r][v], _mm256_madd_epi16(av, wv[v]));
+      for (int v = 0; v < VECTORS; ++v) acc[r][v] = _mm256_add_epi32(acc[r][v], _mm256_madd_epi16(av, wv[v]));
     }
   }
   if (row_corrections != nullptr) {
-#pragma GCC unroll 4
+#pragma GCC unroll 6
     for (int r = 0; r < ROWS; ++r) {
       const __m256i correction = _mm256_set1_epi32(row_corrections[r]);
 #pragma GCC unroll 2
-      for (int v = 0; v < kVectors; ++v) acc[r][v] = _mm256_add_epi32(acc[r][v], correction);
+      for (int v = 0; v < VECTORS; ++v) acc[r][v] = _mm256_add_epi32(acc[r][v], correction);
     }
   }
+  // Requantized values without the zero point (requant_avx2.h); the byte
+  // ending adds it and clamps. The epilogue values are laid out per whole
+  // tile (kVectors vectors each).
   const uint8_t* epilogue = reinterpret_cast<const uint8_t*>(w);
-  const __m256i zp = _mm256_set1_epi32(e.zero_point);
   if constexpr (MODE == Mode::kFp32) {
-    const __m256 lo = _mm256_set1_ps(static_cast<float>(e.min - e.zero_point));
     const __m256 hi = _mm256_set1_ps(static_cast<float>(e.max - e.zero_point));
 #pragma GCC unroll 2
-    for (int v = 0; v < kVectors; ++v) {
+    for (int v = 0; v < VECTORS; ++v) {
       const __m256 scale = _mm256_loadu_ps(reinterpret_cast<const float*>(epilogue) + 8 * v);
-#pragma GCC unroll 4
-      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_fp32(acc[r][v], scale, lo, hi, zp);
+#pragma GCC unroll 6
+      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_fp32_unshifted(acc[r][v], scale, hi);
     }
   } else if constexpr (MODE == Mode::kFixedPointSingle) {
     const __m256i lo = _mm256_set1_epi64x(e.min - e.zero_point);
     const __m256i hi = _mm256_set1_epi64x(e.max - e.zero_point);
     const __m256i* values = reinterpret_cast<const __m256i*>(epilogue);
 #pragma GCC unroll 2
-    for (int v = 0; v < kVectors; ++v) {
+    for (int v = 0; v < VECTORS; ++v) {
       const SingleRoundingColumns columns = single_rounding_columns(values + v, values + kVectors + v);
-#pragma GCC unroll 4
-      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_single(acc[r][v], columns, lo, hi, zp);
+#pragma GCC unroll 6
+      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_single_unshifted(acc[r][v], columns, lo, hi);
     }
   } else {
-    const __m256i lo = _mm256_set1_epi32(e.min - e.zero_point);
-    const __m256i hi = _mm256_set1_epi32(e.max - e.zero_point);
     const __m256i* values = reinterpret_cast<const __m256i*>(epilogue);
 #pragma GCC unroll 2
-    for (int v = 0; v < kVectors; ++v) {
+    for (int v = 0; v < VECTORS; ++v) {
       const __m256i multiplier = _mm256_loadu_si256(values + v);
       const __m256i left = _mm256_loadu_si256(values + kVectors + v);
       const __m256i right = _mm256_loadu_si256(values + 2 * kVectors + v);
       const __m256i mask = _mm256_loadu_si256(values + 3 * kVectors + v);
-#pragma GCC unroll 4
-      for (int r = 0; r < ROWS; ++r) {
-        acc[r][v] = requant_fixedpoint(acc[r][v], multiplier, left, right, mask, lo, hi, zp);
-      }
+#pragma GCC unroll 6
+      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_fixedpoint_unshifted(acc[r][v], multiplier, left, right, mask);
     }
   }
-#pragma GCC unroll 4
-  for (int r = 0; r < ROWS; ++r) {
-    const __m128i out = pack16(acc[r][0], acc[r][1]);
-    if (cols == kNr) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(c + r * c_stride), out);
-    } else {
-      alignas(16) int8_t bytes[16];
-      _mm_store_si128(reinterpret_cast<__m128i*>(bytes), out);
-      std::memcpy(c + r * c_stride, bytes, static_cast<size_t>(cols));
+  const ByteEnding ending = byte_ending(e.zero_point, e.min, e.max);
+  if constexpr (VECTORS == 2) {
+#pragma GCC unroll 3
+    for (int r = 0; r < ROWS; r += 2) {
+      // An odd last row is paired with itself; only its low half is stored.
+      const int r1 = r + 1 < ROWS ? r + 1 : r;
+      const __m256i bytes = bytes_of_two_rows(acc[r][0], acc[r][1], acc[r1][0], acc[r1][1], ending);
+      store_row(c + r * c_stride, _mm256_castsi256_si128(bytes), cols);
+      if (r + 1 < ROWS) store_row(c + (r + 1) * c_stride, _mm256_extracti128_si256(bytes, 1), cols);
     }
+  } else {
+    // Four rows of 8 per byte vector, 8 bytes each in row order (rows
+    // past ROWS repeat the last one and are not stored).
+#pragma GCC unroll 2
+    for (int r = 0; r < ROWS; r += 4) {
+      const __m256i bytes = bytes_of_two_rows(acc[r][0], acc[std::min(r + 1, ROWS - 1)][0],
+                                              acc[std::min(r + 2, ROWS - 1)][0],
+                                              acc[std::min(r + 3, ROWS - 1)][0], ending);
+      const __m128i low = _mm256_castsi256_si128(bytes), high = _mm256_extracti128_si256(bytes, 1);
+      store_row(c + r * c_stride, low, cols);
+      if (r + 1 < ROWS) store_row(c + (r + 1) * c_stride, _mm_srli_si128(low, 8), cols);
+      if (r + 2 < ROWS) store_row(c + (r + 2) * c_stride, high, cols);
+      if (r + 3 < ROWS) store_row(c + (r + 3) * c_stride, _mm_srli_si128(high, 8), cols);
+    }
+  }
+}
+
+template <int ROWS, Mode MODE>
+void gemm_tile(const int16_t* panel, size_t kp, const uint8_t* tile, const int32_t* row_corrections, int8_t* c,
+               size_t c_stride, int cols, const Epilogue& e) {
+  if (cols > 8) {
+    gemm_tile_columns<ROWS, MODE, 2>(panel, kp, tile, row_corrections, c, c_stride, cols, e);
+  } else {
+    gemm_tile_columns<ROWS, MODE, 1>(panel, kp, tile, row_corrections, c, c_stride, cols, e);
   }
 }
 
 using TileFn = GemmTileFn<int16_t>;
 
 template <Mode MODE>
-constexpr TileFn kTiles[kMr] = {gemm_tile<1, MODE>, gemm_tile<2, MODE>, gemm_tile<3, MODE>, gemm_tile<4, MODE>};
+constexpr TileFn kTiles[kMr] = {gemm_tile<1, MODE>, gemm_tile<2, MODE>, gemm_tile<3, MODE>,
+                                gemm_tile<4, MODE>, gemm_tile<5, MODE>, gemm_tile<6, MODE>};
 
 const TileFn* tiles_for(const GemmRunParams& p) {
   if (p.rule == RequantRule::kFp32) return kTiles<Mode::kFp32>;
@@ -138,6 +193,13 @@ inline void copy_widened(const int8_t* src, size_t n, int16_t* dst, __m256i* sum
     const __m256i v = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), v);
     if (sum != nullptr) *sum = _mm256_add_epi32(*sum, _mm256_madd_epi16(v, ones));
+  }
+  // 8 more (K = 24, 40, ... in MobileNet's 1x1 convolutions), half width.
+  if (i + 8 <= n) {
+    const __m128i v = _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(src + i)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), v);
+    if (sum != nullptr) *sum = _mm256_add_epi32(*sum, _mm256_cvtepi16_epi32(v));
+    i += 8;
   }
   int32_t tail = 0;
   for (; i < n; ++i) {
@@ -160,7 +222,7 @@ inline int32_t row_correction(__m256i sum, int32_t filter_zero_point) {
 struct Avx2Gemm {
   using Panel = int16_t;
   using Sum = __m256i;
-  static constexpr const GemmLayout& kLayout = kQs8Gemm4x16c2Avx2;
+  static constexpr const GemmLayout& kLayout = kQs8Gemm6x16c2Avx2;
   static constexpr int kMr = ::qrt::x86::kMr;
   static constexpr int kNr = ::qrt::x86::kNr;
   static Sum zero_sum() { return _mm256_setzero_si256(); }
@@ -171,12 +233,12 @@ struct Avx2Gemm {
 
 }  // namespace
 
-void qs8_gemm_minmax_4x16c2__avx2(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
+void qs8_gemm_minmax_6x16c2__avx2(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
                                   int8_t* c) {
   run_gemm<Avx2Gemm>(p, a, packed, scratch, c);
 }
 
-void qs8_igemm_minmax_4x16c2__avx2(const IgemmRunParams& p, const int8_t* input, const void* packed,
+void qs8_igemm_minmax_6x16c2__avx2(const IgemmRunParams& p, const int8_t* input, const void* packed,
                                    void* scratch, int8_t* c) {
   run_igemm<Avx2Gemm>(p, input, packed, scratch, c);
 }

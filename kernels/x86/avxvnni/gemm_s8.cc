@@ -27,7 +27,7 @@ using namespace avx2;  // the shared epilogues (requant_avx2.h)
 constexpr int kMr = kQs8Gemm6x16c4Avxvnni.mr;
 constexpr int kNr = kQs8Gemm6x16c4Avxvnni.nr;
 constexpr int kVectors = kNr / 8;
-static_assert(kVectors == 2, "pack16 stores two vectors per row");
+static_assert(kVectors == 2, "the byte ending takes two vectors per row");
 
 using Epilogue = GemmEpilogue;
 
@@ -35,6 +35,18 @@ int32_t load_u32(const uint8_t* p) {
   int32_t v;
   std::memcpy(&v, p, sizeof(v));
   return v;
+}
+
+// Stores one row's 16 bytes (the low or high half of a row pair), or its
+// first `cols`.
+inline void store_row(int8_t* c, __m128i bytes, int cols) {
+  if (cols == kNr) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(c), bytes);
+  } else {
+    alignas(16) int8_t buffer[16];
+    _mm_store_si128(reinterpret_cast<__m128i*>(buffer), bytes);
+    std::memcpy(c, buffer, static_cast<size_t>(cols));
+  }
 }
 
 // One tile: ROWS (<= kMr) rows of the packed panel against one packed
@@ -69,17 +81,17 @@ void gemm_tile(const uint8_t* panel, size_t kp, const uint8_t* tile, const int32
       acc[r][1] = _mm256_add_epi32(acc[r][1], correction);
     }
   }
-  // Per value, kVectors vectors of 8 columns (gemm_s8.h).
+  // Per value, kVectors vectors of 8 columns (gemm_s8.h). Requantized
+  // without the zero point; the byte ending (requant_avx2.h) adds it and
+  // clamps.
   const __m256i* values = reinterpret_cast<const __m256i*>(w);
-  const __m256i zp = _mm256_set1_epi32(e.zero_point);
   if constexpr (MODE == Mode::kFp32) {
-    const __m256 lo = _mm256_set1_ps(static_cast<float>(e.min - e.zero_point));
     const __m256 hi = _mm256_set1_ps(static_cast<float>(e.max - e.zero_point));
 #pragma GCC unroll 2
     for (int v = 0; v < kVectors; ++v) {
       const __m256 scale = _mm256_loadu_ps(reinterpret_cast<const float*>(values + v));
 #pragma GCC unroll 6
-      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_fp32(acc[r][v], scale, lo, hi, zp);
+      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_fp32_unshifted(acc[r][v], scale, hi);
     }
   } else if constexpr (MODE == Mode::kFixedPointSingle) {
     const __m256i lo = _mm256_set1_epi64x(e.min - e.zero_point);
@@ -87,32 +99,26 @@ void gemm_tile(const uint8_t* panel, size_t kp, const uint8_t* tile, const int32
     for (int v = 0; v < kVectors; ++v) {
       const SingleRoundingColumns columns = single_rounding_columns(values + v, values + kVectors + v);
 #pragma GCC unroll 6
-      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_single(acc[r][v], columns, lo, hi, zp);
+      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_single_unshifted(acc[r][v], columns, lo, hi);
     }
   } else {
-    const __m256i lo = _mm256_set1_epi32(e.min - e.zero_point);
-    const __m256i hi = _mm256_set1_epi32(e.max - e.zero_point);
     for (int v = 0; v < kVectors; ++v) {
       const __m256i multiplier = _mm256_loadu_si256(values + v);
       const __m256i left = _mm256_loadu_si256(values + kVectors + v);
       const __m256i right = _mm256_loadu_si256(values + 2 * kVectors + v);
       const __m256i mask = _mm256_loadu_si256(values + 3 * kVectors + v);
 #pragma GCC unroll 6
-      for (int r = 0; r < ROWS; ++r) {
-        acc[r][v] = requant_fixedpoint(acc[r][v], multiplier, left, right, mask, lo, hi, zp);
-      }
+      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_fixedpoint_unshifted(acc[r][v], multiplier, left, right, mask);
     }
   }
-#pragma GCC unroll 6
-  for (int r = 0; r < ROWS; ++r) {
-    const __m128i out = pack16(acc[r][0], acc[r][1]);
-    if (cols == kNr) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(c + r * c_stride), out);
-    } else {
-      alignas(16) int8_t bytes[16];
-      _mm_store_si128(reinterpret_cast<__m128i*>(bytes), out);
-      std::memcpy(c + r * c_stride, bytes, static_cast<size_t>(cols));
-    }
+  const ByteEnding ending = byte_ending(e.zero_point, e.min, e.max);
+#pragma GCC unroll 3
+  for (int r = 0; r < ROWS; r += 2) {
+    // An odd last row is paired with itself; only its low half is stored.
+    const int r1 = r + 1 < ROWS ? r + 1 : r;
+    const __m256i bytes = bytes_of_two_rows(acc[r][0], acc[r][1], acc[r1][0], acc[r1][1], ending);
+    store_row(c + r * c_stride, _mm256_castsi256_si128(bytes), cols);
+    if (r + 1 < ROWS) store_row(c + (r + 1) * c_stride, _mm256_extracti128_si256(bytes, 1), cols);
   }
 }
 
