@@ -14,6 +14,9 @@
 #include "kernels/x86/gemm_s8.h"
 #include "kernels/x86/dynamic_fully_connected_f32s8.h"
 #endif
+#ifdef QRT_HAVE_AVX512VNNI_KERNELS
+#include "kernels/x86/conv_smallcin_s8.h"
+#endif
 #ifdef QRT_HAVE_AVX2_KERNELS
 #include "kernels/x86/avx2/fully_connected_f32w4.h"
 #endif
@@ -123,6 +126,8 @@ void fill_avx512vnni(KernelTable* t) {
              x86::qs8_gemm_minmax_8x32c4__avx512vnni};
   t->conv = {"qs8_igemm_minmax_8x32c4__avx512vnni", x86::kQs8Gemm8x32c4Avx512vnni, gemm_pack,
              x86::qs8_igemm_minmax_8x32c4__avx512vnni};
+  t->conv_smallcin = {"qs8_conv_smallcin_minmax_8x32c4__avx512vnni", x86::kQs8ConvSmallCin8x32c4Avx512vnni,
+                      x86::qs8_conv_smallcin_minmax_8x32c4__avx512vnni};
   t->dwconv = {"qs8_dwconv_minmax_32c__avx512vnni", x86::qs8_dwconv_minmax_32c__avx512vnni,
                "qs8_dwconv_3x3_minmax_32c__avx512vnni", x86::qs8_dwconv_3x3_minmax_32c__avx512vnni,
                x86::kQs8DwconvChannelTileAvx512, "qs8_dwconv_3x3_minmax_64c4__avx512vnni",

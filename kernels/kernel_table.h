@@ -9,6 +9,7 @@
 #include <string>
 
 #include "kernels/conv_s8.h"
+#include "kernels/conv_smallcin_s8.h"
 #include "kernels/dynamic_fully_connected_f32s8.h"
 #include "kernels/dwconv3x3_c4_s8.h"
 #include "kernels/dwconv_s8.h"
@@ -81,6 +82,19 @@ struct ConvKernel {
   size_t scratch_size(int k) const { return gemm_scratch_size(layout, k); }
 };
 
+// A direct int8 convolution for few input channels (kernels/
+// conv_smallcin_s8.h), preferred to `conv` for the ungrouped convolutions it
+// takes (conv_smallcin_fits: at most 4 input channels, the first layer of
+// image networks). Weights packed by conv_smallcin_pack on `layout`. run ==
+// nullptr: the table has none and those convolutions use `conv`.
+struct ConvSmallCinKernel {
+  const char* name = nullptr;
+  GemmLayout layout;
+  ConvSmallCinRunFn* run = nullptr;
+
+  size_t packed_size(RequantRule rule, int n, int k) const { return conv_smallcin_packed_size(layout, rule, n, k); }
+};
+
 // A packed int8 depthwise family (kernels/dwconv_s8.h), used by
 // DEPTHWISE_CONV_2D with depth multiplier 1 and at most kDwconvMaxTaps taps:
 // a 3x3 kernel (dilation 1, any stride and padding) and a generic one, both
@@ -117,6 +131,7 @@ struct KernelTable {
   const char* isa = "reference";
   GemmKernel gemm;
   ConvKernel conv;
+  ConvSmallCinKernel conv_smallcin;
   DwconvKernel dwconv;
   Kernel<void(const reference::Conv2DParams&, const int8_t*, const int8_t*, const int32_t*, int8_t*)> conv2d;
   Kernel<void(const reference::DepthwiseConv2DParams&, const int8_t*, const int8_t*, const int32_t*, int8_t*)>

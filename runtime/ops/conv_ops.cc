@@ -193,6 +193,14 @@ std::string gemm_format(const GemmLayout& layout) {
          std::to_string(layout.input_offset);
 }
 
+// The small-channel direct convolution's packing: the GEMM layout of W -
+// filter_zero_point with a zero filter zero point (conv_smallcin_s8.h), so
+// not interchangeable with qs8_gemm_v1 when the weights have a zero point.
+std::string conv_smallcin_format(const GemmLayout& layout) {
+  return "qs8_conv_smallcin_v1 nr" + std::to_string(layout.nr) + " kr" + std::to_string(layout.kr) + " offset" +
+         std::to_string(layout.input_offset);
+}
+
 std::string dwconv_format(int channel_tile) { return "qs8_dwconv_v1 ct" + std::to_string(channel_tile); }
 std::string dwconv3x3_c4_format() {
   return "qs8_dwconv3x3c4_v2 ct" + std::to_string(kDwconv3x3C4ChannelTile);
@@ -365,6 +373,52 @@ class PackedConvOp : public PreparedOp {
   PanelScratch scratch_;
   Buffer indirection_;
   Buffer zero_row_;
+  int32_t input_, output_;
+};
+
+// An ungrouped CONV_2D with few input channels (the first layer of image
+// networks) on the table's direct small-channel kernel (conv_smallcin_s8.h):
+// weights packed (with the filter zero point folded in) through the model's
+// cache; invoke splits the output rows over the thread pool, each range with
+// its own padded rows and patch buffer.
+class PackedSmallCinConvOp : public PreparedOp {
+ public:
+  static Status make(const Model& model, const ConvSmallCinKernel& kernel, const reference::Conv2DParams& p,
+                     const GemmPackParams& pack, const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
+    PackRequest request;
+    request.op = op_index(model, op);
+    request.format = conv_smallcin_format(kernel.layout);
+    request.size = kernel.packed_size(pack.requant.rule, pack.n, pack.k);
+    request.source_digest = [&] { return gemm_source_digest(pack); };
+    request.pack = [&](void* out) { conv_smallcin_pack(kernel.layout, pack, out); };
+    const PackedWeights* packed = nullptr;
+    QRT_RETURN_IF_ERROR(model.packed_weights().find_or_pack(request, &packed));
+    const ConvSmallCinRunParams params = make_conv_smallcin_run_params(p);
+    const size_t stride = conv_smallcin_scratch_stride(kernel.layout, params);
+    Buffer scratch = allocate_aligned(stride);
+    if (!scratch) return error(QRT_OUT_OF_MEMORY, "cannot allocate the convolution's row and patch scratch");
+    prepared->reset(new PackedSmallCinConvOp(kernel, params, packed, std::move(scratch), stride, op));
+    return ok_status();
+  }
+  Status set_thread_count(size_t threads) override { return scratch_.resize(threads, "convolution"); }
+  void run(const RunContext& c) const override {
+    conv_smallcin_run_parallel(kernel_.run, params_, reinterpret_cast<const int8_t*>(c.tensor_data[input_]),
+                               packed_->data, scratch_.panels.get(), scratch_.stride, scratch_.count,
+                               reinterpret_cast<int8_t*>(c.tensor_data[output_]), c.threadpool);
+  }
+  std::string kernel_name() const override { return kernel_.name; }
+  const PackedWeights* packed_weights() const override { return packed_; }
+
+ private:
+  PackedSmallCinConvOp(const ConvSmallCinKernel& kernel, const ConvSmallCinRunParams& params,
+                       const PackedWeights* packed, Buffer scratch, size_t stride, const OpDesc& op)
+      : kernel_(kernel), params_(params), packed_(packed), scratch_{std::move(scratch), stride},
+        input_(op.inputs[0]), output_(op.outputs[0]) {}
+
+  ConvSmallCinKernel kernel_;
+  ConvSmallCinRunParams params_;
+  const PackedWeights* packed_;  // owned by the model's cache
+  PanelScratch scratch_;
   int32_t input_, output_;
 };
 
@@ -631,9 +685,19 @@ Status prepare_conv2d(const Model& model, const OpDesc& op, const KernelTable& k
                                                epilogue.requant),
                               pixels, op, prepared);
   }
+  const int k = p.kernel_height * p.kernel_width * p.input_channels;
+  // Few input channels (the first layer): the direct kernel, when the
+  // weights fit its packing.
+  const int8_t* weights = reinterpret_cast<const int8_t*>(s.weights->data);
+  if (kernels.conv_smallcin.run != nullptr && conv_smallcin_fits(p, weights)) {
+    p.requant = epilogue.requant;  // the run parameters copy its rule, zero point and clamp
+    return PackedSmallCinConvOp::make(model, kernels.conv_smallcin, p,
+                                      gemm_pack_params(*s.input, *s.weights, s.bias, p.output_channels, k,
+                                                       epilogue.requant),
+                                      op, prepared);
+  }
   // Any other ungrouped convolution is an indirect GEMM with K = taps * input channels.
   if (p.groups == 1 && kernels.conv.run != nullptr && conv_indirection_fits(p)) {
-    const int k = p.kernel_height * p.kernel_width * p.input_channels;
     return PackedConvOp::make(model, kernels.conv, p,
                               gemm_pack_params(*s.input, *s.weights, s.bias, p.output_channels, k, epilogue.requant),
                               op, prepared);

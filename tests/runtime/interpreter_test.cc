@@ -137,12 +137,14 @@ TEST_CASE("interpreter: the arena reuses memory and reports the kernels", "[inte
   REQUIRE(interpreter.arena_size() > 0);
   REQUIRE(interpreter.arena_size() < activations);
   // FULLY_CONNECTED runs the table's packed GEMM when this CPU has one, the
-  // 3x3 CONV_2D its IGEMM.
+  // 3x3 CONV_2D on 3 input channels its small-channel kernel, else its IGEMM.
   std::string isa_error;
   const KernelTable* table = find_kernel_table(nullptr, &isa_error);
   REQUIRE(table != nullptr);
   REQUIRE(interpreter.prepared_op(0).kernel_name() ==
-          std::string(table->conv.run ? table->conv.name : "conv2d_s8_reference"));
+          std::string(table->conv_smallcin.run ? table->conv_smallcin.name
+                      : table->conv.run        ? table->conv.name
+                                               : "conv2d_s8_reference"));
   REQUIRE(interpreter.prepared_op(4).kernel_name() ==
           std::string(table->gemm.run ? table->gemm.name : "fully_connected_s8_reference"));
 }

@@ -392,3 +392,71 @@ TEST_CASE("packed weights: malformed packed_weights entries fail the load", "[pa
   CHECK(status == QRT_INVALID_MODEL);
   CHECK(message.find("is empty") != std::string::npos);
 }
+
+namespace {
+
+// input [1,9,10,3] -> CONV_2D 3x3 stride 2 SAME 3->32 (the first layer of an
+// image network: the small-channel kernel where the table has one), weights
+// per channel, or per tensor with zero point 3 (values within zp +- 100, so
+// they fit that kernel's packing).
+std::vector<uint8_t> first_layer_model(fb::RequantRule rule, bool per_channel) {
+  std::mt19937 rng(12);
+  QfbWriter w;
+  const int in = w.add_tensor("input", fb::DType::INT8, {1, 9, 10, 3}, {0.03f}, {-4});
+  std::vector<float> scales(per_channel ? 32 : 1);
+  for (size_t c = 0; c < scales.size(); ++c) scales[c] = 0.002f * static_cast<float>(c % 5 + 1);
+  std::vector<uint8_t> weight_bytes(32 * 3 * 3 * 3);
+  std::uniform_int_distribution<int> dist(-97, 103);
+  for (uint8_t& b : weight_bytes) b = static_cast<uint8_t>(static_cast<int8_t>(dist(rng)));
+  const int weights = w.add_constant("conv/w", fb::DType::INT8, {32, 3, 3, 3}, weight_bytes, scales,
+                                     std::vector<int32_t>(scales.size(), per_channel ? 0 : 3), per_channel ? 0 : -1);
+  const int bias = w.add_constant("conv/b", fb::DType::INT32, {32}, to_bytes(test::random_bias(32, rng)));
+  const int out = w.add_tensor("conv", fb::DType::INT8, {1, 5, 5, 32}, {0.05f}, {-7});
+  fb::Conv2DOptionsT o;
+  o.padding = fb::Padding::SAME;
+  o.stride_h = o.stride_w = 2;
+  o.activation = fb::Activation::RELU6;
+  fb::OpOptionsUnion options;
+  options.Set(o);
+  w.add_op(fb::OpType::CONV_2D, {in, weights, bias}, {out}, std::move(options), rule, "conv");
+  w.add_input(in);
+  w.add_output(out);
+  return w.serialize();
+}
+
+}  // namespace
+
+TEST_CASE("packed weights: a first layer (3 input channels) packed for its kernel runs from the file", "[packing]") {
+  const std::vector<std::string> isas = packing_isas();
+  if (isas.empty()) {
+    WARN("skipped: this build and CPU have no ISA with packed GEMM, IGEMM and depthwise kernels");
+    return;
+  }
+  for (fb::RequantRule rule : {fb::RequantRule::FP32, fb::RequantRule::FIXEDPOINT}) {
+    for (bool per_channel : {true, false}) {
+      INFO("rule " << fb::EnumNameRequantRule(rule) << (per_channel ? ", per channel" : ", per tensor"));
+      const std::vector<uint8_t> plain = first_layer_model(rule, per_channel);
+      ModelHandle plain_model(plain);
+      const std::vector<int8_t> expected = Runner(plain_model.model, "reference").run();
+      for (const std::string& isa : isas) {
+        INFO("isa " << isa);
+        std::vector<uint8_t> packed;
+        std::string error;
+        REQUIRE(pack_qfb_weights(plain, {isa}, &packed, &error));
+        ModelHandle packed_model(packed);
+        Runner run(packed_model.model, isa);
+        REQUIRE(run.prepared == QRT_OK);
+        CHECK(run.run() == expected);
+        CHECK(Runner(plain_model.model, isa).run() == expected);
+        qrt_packed_weights w;
+        REQUIRE(qrt_interpreter_get_op_packed_weights(run.interpreter, 0, &w) == QRT_OK);
+        CHECK(w.from_file == 1);
+        std::string error_table;
+        const KernelTable* table = find_kernel_table(isa.c_str(), &error_table);
+        REQUIRE(table != nullptr);
+        const bool smallcin = table->conv_smallcin.run != nullptr;
+        CHECK((std::string(w.format).rfind("qs8_conv_smallcin_v1 ", 0) == 0) == smallcin);
+      }
+    }
+  }
+}
