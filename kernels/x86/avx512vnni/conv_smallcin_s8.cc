@@ -71,55 +71,7 @@ void conv_tile(const uint8_t* patches, size_t kp, const uint8_t* tile, int8_t* c
       for (int v = 0; v < kVectors; ++v) acc[r][v] = dpbusd(acc[r][v], av, wv[v]);
     }
   }
-  const uint8_t* epilogue = w;
-  const __m512i zp = _mm512_set1_epi32(e.zero_point);
-  __m128i out[ROWS][kVectors];
-  if constexpr (MODE == Mode::kFp32) {
-    const __m512 lo = _mm512_set1_ps(static_cast<float>(e.min - e.zero_point));
-    const __m512 hi = _mm512_set1_ps(static_cast<float>(e.max - e.zero_point));
-#pragma GCC unroll 4
-    for (int v = 0; v < kVectors; ++v) {
-      const __m512 scale = _mm512_loadu_ps(epilogue + 64 * v);
-#pragma GCC unroll 8
-      for (int r = 0; r < ROWS; ++r) out[r][v] = _mm512_cvtsepi32_epi8(requant_fp32(acc[r][v], scale, lo, hi, zp));
-    }
-  } else if constexpr (MODE == Mode::kFixedPointSingle) {
-    const __m512i lo = _mm512_set1_epi64(e.min - e.zero_point);
-    const __m512i hi = _mm512_set1_epi64(e.max - e.zero_point);
-#pragma GCC unroll 4
-    for (int v = 0; v < kVectors; ++v) {
-      const SingleRoundingColumns columns = single_rounding_columns(epilogue + 64 * v, epilogue + kNr * 4 + 64 * v);
-#pragma GCC unroll 8
-      for (int r = 0; r < ROWS; ++r) out[r][v] = _mm512_cvtsepi32_epi8(requant_single(acc[r][v], columns, lo, hi, zp));
-    }
-  } else {
-    const __m512i lo = _mm512_set1_epi32(e.min - e.zero_point);
-    const __m512i hi = _mm512_set1_epi32(e.max - e.zero_point);
-#pragma GCC unroll 4
-    for (int v = 0; v < kVectors; ++v) {
-      const __m512i multiplier = _mm512_loadu_si512(epilogue + 64 * v);
-      const __m512i left = _mm512_loadu_si512(epilogue + kNr * 4 + 64 * v);
-      const __m512i right = _mm512_loadu_si512(epilogue + kNr * 8 + 64 * v);
-      const __m512i mask = _mm512_loadu_si512(epilogue + kNr * 12 + 64 * v);
-#pragma GCC unroll 8
-      for (int r = 0; r < ROWS; ++r) {
-        out[r][v] = _mm512_cvtsepi32_epi8(requant_fixedpoint(acc[r][v], multiplier, left, right, mask, lo, hi, zp));
-      }
-    }
-  }
-  if (cols == kNr) {
-#pragma GCC unroll 8
-    for (int r = 0; r < ROWS; ++r) {
-#pragma GCC unroll 4
-      for (int v = 0; v < kVectors; ++v) _mm_storeu_si128(reinterpret_cast<__m128i*>(c + r * c_stride + 16 * v), out[r][v]);
-    }
-  } else {
-    for (int v = 0; v < kVectors; ++v) {
-      const int n = std::min(std::max(cols - 16 * v, 0), 16);
-      const __mmask16 store_mask = static_cast<__mmask16>((1u << n) - 1);
-      for (int r = 0; r < ROWS; ++r) _mm_mask_storeu_epi8(c + r * c_stride + 16 * v, store_mask, out[r][v]);
-    }
-  }
+  requantize_store_tile<MODE, ROWS, kNr>(acc, w, e.zero_point, e.min, e.max, c, c_stride, cols);
 }
 
 using TileFn = void (*)(const uint8_t* patches, size_t kp, const uint8_t* tile, int8_t* c, size_t c_stride, int cols,

@@ -15,6 +15,8 @@
 #include <immintrin.h>
 #pragma GCC diagnostic pop
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 
 namespace qrt::x86::avx512 {
@@ -83,5 +85,68 @@ inline __m512i requant_single(__m512i acc, const SingleRoundingColumns& s, __m51
 
 // The three epilogues a tile can end with.
 enum class Mode { kFp32, kFixedPointDouble, kFixedPointSingle };
+
+// The end of a GEMM-layout tile (kernels/gemm_s8.h's packing: per column
+// tile of NR columns, after the weights, the fp32 scales, or the fixedpoint
+// multiplier, left shift, right shift and rounding mask, or the
+// single-rounding multiplier and shift, NR int32 each): requantizes ROWS x NR
+// accumulators, 16 per vector, and stores `cols` (<= NR) int8 columns of
+// each row, c_stride bytes apart. Always inlined: the accumulators must stay
+// in registers.
+template <Mode MODE, int ROWS, int NR>
+inline __attribute__((always_inline)) void requantize_store_tile(const __m512i (&acc)[ROWS][NR / 16],
+                                                                 const uint8_t* epilogue, int32_t zero_point,
+                                                                 int32_t min, int32_t max, int8_t* c, size_t c_stride,
+                                                                 int cols) {
+  constexpr int kVectors = NR / 16;
+  const __m512i zp = _mm512_set1_epi32(zero_point);
+  __m128i out[ROWS][kVectors];
+  if constexpr (MODE == Mode::kFp32) {
+    const __m512 lo = _mm512_set1_ps(static_cast<float>(min - zero_point));
+    const __m512 hi = _mm512_set1_ps(static_cast<float>(max - zero_point));
+#pragma GCC unroll 4
+    for (int v = 0; v < kVectors; ++v) {
+      const __m512 scale = _mm512_loadu_ps(epilogue + 64 * v);
+#pragma GCC unroll 8
+      for (int r = 0; r < ROWS; ++r) out[r][v] = _mm512_cvtsepi32_epi8(requant_fp32(acc[r][v], scale, lo, hi, zp));
+    }
+  } else if constexpr (MODE == Mode::kFixedPointSingle) {
+    const __m512i lo = _mm512_set1_epi64(min - zero_point);
+    const __m512i hi = _mm512_set1_epi64(max - zero_point);
+#pragma GCC unroll 4
+    for (int v = 0; v < kVectors; ++v) {
+      const SingleRoundingColumns columns = single_rounding_columns(epilogue + 64 * v, epilogue + NR * 4 + 64 * v);
+#pragma GCC unroll 8
+      for (int r = 0; r < ROWS; ++r) out[r][v] = _mm512_cvtsepi32_epi8(requant_single(acc[r][v], columns, lo, hi, zp));
+    }
+  } else {
+    const __m512i lo = _mm512_set1_epi32(min - zero_point);
+    const __m512i hi = _mm512_set1_epi32(max - zero_point);
+#pragma GCC unroll 4
+    for (int v = 0; v < kVectors; ++v) {
+      const __m512i multiplier = _mm512_loadu_si512(epilogue + 64 * v);
+      const __m512i left = _mm512_loadu_si512(epilogue + NR * 4 + 64 * v);
+      const __m512i right = _mm512_loadu_si512(epilogue + NR * 8 + 64 * v);
+      const __m512i mask = _mm512_loadu_si512(epilogue + NR * 12 + 64 * v);
+#pragma GCC unroll 8
+      for (int r = 0; r < ROWS; ++r) {
+        out[r][v] = _mm512_cvtsepi32_epi8(requant_fixedpoint(acc[r][v], multiplier, left, right, mask, lo, hi, zp));
+      }
+    }
+  }
+  if (cols == NR) {
+#pragma GCC unroll 8
+    for (int r = 0; r < ROWS; ++r) {
+#pragma GCC unroll 4
+      for (int v = 0; v < kVectors; ++v) _mm_storeu_si128(reinterpret_cast<__m128i*>(c + r * c_stride + 16 * v), out[r][v]);
+    }
+  } else {
+    for (int v = 0; v < kVectors; ++v) {
+      const int n = std::min(std::max(cols - 16 * v, 0), 16);
+      const __mmask16 store_mask = static_cast<__mmask16>((1u << n) - 1);
+      for (int r = 0; r < ROWS; ++r) _mm_mask_storeu_epi8(c + r * c_stride + 16 * v, store_mask, out[r][v]);
+    }
+  }
+}
 
 }  // namespace qrt::x86::avx512
