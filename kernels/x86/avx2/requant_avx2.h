@@ -21,11 +21,12 @@ inline __m256i requant_fp32(__m256i acc, __m256 scale, __m256 lo, __m256 hi, __m
   return _mm256_add_epi32(_mm256_cvtps_epi32(x), zp);
 }
 
-// fixedpoint rule, double rounding, as requantize_fixedpoint: (x * m + 2^30) >> 31 is
-// SaturatingRoundingDoublingHighMul for m > INT32_MIN (bits 31..62 of the
-// 64-bit sum, so a logical shift serves), then RoundingDivideByPOT.
-inline __m256i requant_fixedpoint(__m256i acc, __m256i multiplier, __m256i left, __m256i right, __m256i mask,
-                                  __m256i lo, __m256i hi, __m256i zp) {
+// fixedpoint rule, double rounding, as requantize_fixedpoint, before the zero
+// point and the clamp: (x * m + 2^30) >> 31 is SaturatingRoundingDoublingHighMul
+// for m > INT32_MIN (bits 31..62 of the 64-bit sum, so a logical shift
+// serves), then RoundingDivideByPOT.
+inline __m256i requant_fixedpoint_unshifted(__m256i acc, __m256i multiplier, __m256i left, __m256i right,
+                                            __m256i mask) {
   const __m256i x = _mm256_sllv_epi32(acc, left);
   const __m256i round = _mm256_set1_epi64x(int64_t{1} << 30);
   __m256i even = _mm256_mul_epi32(x, multiplier);
@@ -35,10 +36,15 @@ inline __m256i requant_fixedpoint(__m256i acc, __m256i multiplier, __m256i left,
   const __m256i high = _mm256_blend_epi32(even, odd, 0xAA);
   const __m256i remainder = _mm256_and_si256(high, mask);
   const __m256i threshold = _mm256_sub_epi32(_mm256_srli_epi32(mask, 1), _mm256_srai_epi32(high, 31));
-  __m256i q = _mm256_srav_epi32(high, right);
-  q = _mm256_sub_epi32(q, _mm256_cmpgt_epi32(remainder, threshold));  // + 1 where remainder > threshold
-  q = _mm256_min_epi32(_mm256_max_epi32(q, lo), hi);
-  return _mm256_add_epi32(q, zp);
+  const __m256i q = _mm256_srav_epi32(high, right);
+  return _mm256_sub_epi32(q, _mm256_cmpgt_epi32(remainder, threshold));  // + 1 where remainder > threshold
+}
+
+// fixedpoint rule, double rounding: the above, clamped to [min - zp, max - zp], + zp.
+inline __m256i requant_fixedpoint(__m256i acc, __m256i multiplier, __m256i left, __m256i right, __m256i mask,
+                                  __m256i lo, __m256i hi, __m256i zp) {
+  const __m256i q = requant_fixedpoint_unshifted(acc, multiplier, left, right, mask);
+  return _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(q, lo), hi), zp);
 }
 
 // fixedpoint rule with ruy's single rounding: (acc * m + 2^(n-1)) >> n in
@@ -101,23 +107,6 @@ inline __m256i requant_single(__m256i acc, const SingleRoundingColumns& s, __m25
 inline __m256i requant_fp32_unshifted(__m256i acc, __m256 scale, __m256 hi) {
   const __m256 x = _mm256_min_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(acc), scale), hi);
   return _mm256_cvtps_epi32(x);
-}
-
-// fixedpoint rule, double rounding, before the zero point and the clamp (as
-// requant_fixedpoint).
-inline __m256i requant_fixedpoint_unshifted(__m256i acc, __m256i multiplier, __m256i left, __m256i right,
-                                            __m256i mask) {
-  const __m256i x = _mm256_sllv_epi32(acc, left);
-  const __m256i round = _mm256_set1_epi64x(int64_t{1} << 30);
-  __m256i even = _mm256_mul_epi32(x, multiplier);
-  __m256i odd = _mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(multiplier, 32));
-  even = _mm256_srli_epi64(_mm256_add_epi64(even, round), 31);
-  odd = _mm256_slli_epi64(_mm256_add_epi64(odd, round), 1);
-  const __m256i high = _mm256_blend_epi32(even, odd, 0xAA);
-  const __m256i remainder = _mm256_and_si256(high, mask);
-  const __m256i threshold = _mm256_sub_epi32(_mm256_srli_epi32(mask, 1), _mm256_srai_epi32(high, 31));
-  const __m256i q = _mm256_srav_epi32(high, right);
-  return _mm256_sub_epi32(q, _mm256_cmpgt_epi32(remainder, threshold));  // + 1 where remainder > threshold
 }
 
 // The zero point and the bounds of the byte ending.
