@@ -3,6 +3,7 @@
 #include <pthreadpool.h>
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 namespace qrt {
@@ -83,6 +84,128 @@ size_t conv_smallcin_scratch_size(const GemmLayout& layout, const ConvSmallCinRu
   const size_t patch = static_cast<size_t>(gemm_padded_k(layout, p.k())) * static_cast<size_t>(layout.a_element_size);
   return static_cast<size_t>(p.kernel_height) * conv_smallcin_row_stride(layout, p) +
          static_cast<size_t>(kConvSmallCinPixelRun) * patch + kConvSmallCinSlack;
+}
+
+// ---- The int16 pair scheme ----
+
+int conv_smallcin_pair_count(const ConvSmallCinRunParams& p) {
+  const int cin = p.input_channels, kw = p.kernel_width;
+  int count = p.kernel_height / 2 * kw * cin;
+  if (p.kernel_height % 2 != 0) count += p.dilation_width == 1 ? (kw * cin + 1) / 2 : kw * ((cin + 1) / 2);
+  return count;
+}
+
+void conv_smallcin_pairs(const ConvSmallCinRunParams& p, size_t pair_row_stride, int32_t* offsets,
+                         int32_t* positions) {
+  const int cin = p.input_channels, kw = p.kernel_width, kh = p.kernel_height;
+  const int tap_lanes = p.dilation_width * cin;  // lanes between taps
+  int i = 0;
+  auto add = [&](int row, int lane, int first, int second) {
+    if (offsets != nullptr) offsets[i] = static_cast<int32_t>(static_cast<size_t>(row) * pair_row_stride + 4 * lane);
+    if (positions != nullptr) {
+      positions[2 * i] = first;
+      positions[2 * i + 1] = second;
+    }
+    ++i;
+  };
+  for (int g = 0; g < kh / 2; ++g) {
+    for (int kx = 0; kx < kw; ++kx) {
+      for (int c = 0; c < cin; ++c) add(g, kx * tap_lanes + c, (2 * g * kw + kx) * cin + c, ((2 * g + 1) * kw + kx) * cin + c);
+    }
+  }
+  if (kh % 2 == 0) return;
+  const int g = kh / 2, first = (kh - 1) * kw * cin;
+  if (p.dilation_width == 1) {  // one run: the whole filter row
+    const int run = kw * cin;
+    for (int j = 0; j < run; j += 2) add(g, j, first + j, j + 1 < run ? first + j + 1 : -1);
+    return;
+  }
+  for (int kx = 0; kx < kw; ++kx) {  // a run per tap
+    for (int c = 0; c < cin; c += 2) {
+      add(g, kx * tap_lanes + c, first + kx * cin + c, c + 1 < cin ? first + kx * cin + c + 1 : -1);
+    }
+  }
+}
+
+size_t conv_smallcin_pair_tile_bytes(const GemmLayout& layout, RequantRule rule, const ConvSmallCinRunParams& p) {
+  return static_cast<size_t>(layout.nr) *
+         (sizeof(int32_t) + 2 * sizeof(int16_t) * static_cast<size_t>(conv_smallcin_pair_count(p)) +
+          gemm_epilogue_bytes(rule));
+}
+
+size_t conv_smallcin_pair_packed_size(const GemmLayout& layout, RequantRule rule, const ConvSmallCinRunParams& p) {
+  const size_t tiles = static_cast<size_t>((p.output_channels + layout.nr - 1) / layout.nr);
+  return tiles * conv_smallcin_pair_tile_bytes(layout, rule, p);
+}
+
+void conv_smallcin_pair_pack(const GemmLayout& layout, const ConvSmallCinRunParams& geometry,
+                             const GemmPackParams& params, void* packed) {
+  // The GEMM packing (int8, kr 2) of the weights in pair order, then each
+  // tile's weights widened to int16.
+  const int pairs = conv_smallcin_pair_count(geometry);
+  const int k = 2 * pairs;
+  std::vector<int32_t> positions(static_cast<size_t>(k));
+  conv_smallcin_pairs(geometry, 0, nullptr, positions.data());
+  std::vector<int8_t> reordered(static_cast<size_t>(params.n) * static_cast<size_t>(k));
+  for (int n = 0; n < params.n; ++n) {
+    const int8_t* row = params.weights + static_cast<size_t>(n) * static_cast<size_t>(params.k);
+    for (int i = 0; i < k; ++i) {
+      const int32_t w = positions[i] < 0 ? 0 : int32_t{row[positions[i]]} - params.filter_zero_point;
+      reordered[static_cast<size_t>(n) * k + i] = static_cast<int8_t>(w);  // fits: conv_smallcin_fits
+    }
+  }
+  GemmLayout bytes = layout;
+  bytes.input_offset = 0;
+  bytes.kr = 2;
+  GemmPackParams q = params;
+  q.k = k;
+  q.weights = reordered.data();
+  q.filter_zero_point = 0;
+  std::vector<uint8_t> gemm(gemm_packed_size(bytes, params.requant.rule, params.n, k));
+  gemm_pack(bytes, q, gemm.data());
+  const size_t nr = static_cast<size_t>(layout.nr), head = nr * sizeof(int32_t), values = nr * k;
+  const size_t tail = nr * gemm_epilogue_bytes(params.requant.rule);
+  const size_t gemm_tile = gemm_tile_bytes(bytes, params.requant.rule, k);
+  const size_t pair_tile = conv_smallcin_pair_tile_bytes(layout, params.requant.rule, geometry);
+  uint8_t* dst = static_cast<uint8_t*>(packed);
+  for (size_t t = 0; t < gemm.size() / gemm_tile; ++t, dst += pair_tile) {
+    const uint8_t* src = gemm.data() + t * gemm_tile;
+    std::memcpy(dst, src, head);
+    for (size_t i = 0; i < values; ++i) {
+      const int16_t w = static_cast<int8_t>(src[head + i]);
+      std::memcpy(dst + head + 2 * i, &w, sizeof(w));
+    }
+    std::memcpy(dst + head + 2 * values, src + head + values, tail);
+  }
+}
+
+namespace {
+
+size_t pair_row_stride(const ConvSmallCinRunParams& p) {
+  const size_t lanes = static_cast<size_t>(p.padded_width()) * static_cast<size_t>(p.input_channels);
+  return (4 * lanes + kConvSmallCinSlack + 63) / 64 * 64;
+}
+
+size_t padded_row_stride(const ConvSmallCinRunParams& p) {
+  const size_t lanes = static_cast<size_t>(p.padded_width()) * static_cast<size_t>(p.input_channels);
+  return (lanes + kConvSmallCinSlack + 63) / 64 * 64;
+}
+
+}  // namespace
+
+size_t conv_smallcin_pair_scratch_size(const ConvSmallCinRunParams& p) {
+  return static_cast<size_t>((p.kernel_height + 1) / 2) * pair_row_stride(p) + 2 * padded_row_stride(p) +
+         static_cast<size_t>(conv_smallcin_pair_count(p)) * sizeof(int32_t);
+}
+
+ConvSmallCinPairScratch conv_smallcin_pair_scratch(const ConvSmallCinRunParams& p, void* scratch) {
+  ConvSmallCinPairScratch s;
+  s.pair_rows = static_cast<uint8_t*>(scratch);
+  s.pair_row_stride = pair_row_stride(p);
+  s.rows = reinterpret_cast<int8_t*>(s.pair_rows + static_cast<size_t>((p.kernel_height + 1) / 2) * s.pair_row_stride);
+  s.row_stride = padded_row_stride(p);
+  s.offsets = reinterpret_cast<int32_t*>(s.rows + 2 * s.row_stride);
+  return s;
 }
 
 namespace {

@@ -97,6 +97,56 @@ inline size_t conv_smallcin_scratch_stride(const GemmLayout& layout, const ConvS
   return (conv_smallcin_scratch_size(layout, p) + 63) / 64 * 64;
 }
 
+// ---- The int16 pair scheme (AVX2: vpmaddwd) ----
+// vpmaddwd multiplies two int16 pairs per 32-bit lane and adds the
+// products, exactly for every int8 value (vpmaddubsw would saturate). So
+// the kernel widens each output row's input rows to int16, padded with the
+// input zero point, and lays them out as "pair rows" of padded_width * Cin
+// lanes, lane e (e = padded column * Cin + channel) holding
+//   pair row g < KH / 2:        (input row 2g [e], input row 2g + 1 [e]),
+//   pair row KH / 2 (odd KH):   (last input row [e], last input row [e + 1]).
+// A pixel at output column x starts at lane x * stride_width * Cin of each
+// pair row, and reads its K values there in place, as the pairs
+// conv_smallcin_pairs lists: per pair row g, per tap kx and channel c, lane
+// kx * dilation_width * Cin + c (filter rows 2g and 2g + 1); for an odd KH,
+// the last filter row in runs of adjacent values (the whole row for
+// dilation 1, one tap's Cin values otherwise) at every other lane of a run,
+// a run's odd last value paired with the next lane's under a zero weight.
+// The 3x3 x 3 stem is 9 + 5 = 14 pairs for K = 27; the 7x7 x 3 one 63 + 11
+// = 74 for K = 147.
+//
+// Weights (conv_smallcin_pair_pack): per NR-channel tile
+//   int32 bias'[NR] | int16 w[pairs][NR][2] | epilogue[NR]... (gemm_s8.h)
+// with w the pair's filter values minus the filter zero point (0 under a
+// padding position), bias' = bias - zi * sum_k (w_k - zw) (the input
+// offset is 0), so conv_smallcin_fits applies as above.
+
+// Pairs of K values per pixel.
+int conv_smallcin_pair_count(const ConvSmallCinRunParams& p);
+// Per pair its byte offset from the pixel's first lane in pair row 0
+// (offsets, if not null) and its two filter positions (ky * KW + kx) * Cin
+// + c, -1 for a padding position (positions, 2 per pair, if not null).
+void conv_smallcin_pairs(const ConvSmallCinRunParams& p, size_t pair_row_stride, int32_t* offsets,
+                         int32_t* positions);
+// Packed weights: bytes of one NR-channel tile and of all of them, and the
+// packing (layout.kr must be 2). Requires conv_smallcin_fits.
+size_t conv_smallcin_pair_tile_bytes(const GemmLayout& layout, RequantRule rule, const ConvSmallCinRunParams& p);
+size_t conv_smallcin_pair_packed_size(const GemmLayout& layout, RequantRule rule, const ConvSmallCinRunParams& p);
+void conv_smallcin_pair_pack(const GemmLayout& layout, const ConvSmallCinRunParams& geometry,
+                             const GemmPackParams& params, void* packed);
+
+// One thread's scratch: ceil(KH / 2) pair rows, two padded int8 input rows
+// and the pairs' offsets.
+struct ConvSmallCinPairScratch {
+  uint8_t* pair_rows;
+  size_t pair_row_stride;
+  int8_t* rows;  // two, row_stride bytes apart
+  size_t row_stride;
+  int32_t* offsets;
+};
+size_t conv_smallcin_pair_scratch_size(const ConvSmallCinRunParams& p);
+ConvSmallCinPairScratch conv_smallcin_pair_scratch(const ConvSmallCinRunParams& p, void* scratch);
+
 // Runs `run` over all output rows, split over the pool's threads into at
 // most scratch_count contiguous ranges, range i on scratch + i *
 // scratch_stride. Rows are independent, so the bytes do not depend on the

@@ -14,7 +14,7 @@
 #include "kernels/x86/gemm_s8.h"
 #include "kernels/x86/dynamic_fully_connected_f32s8.h"
 #endif
-#ifdef QRT_HAVE_AVX512VNNI_KERNELS
+#if defined(QRT_HAVE_AVX2_KERNELS) || defined(QRT_HAVE_AVX512VNNI_KERNELS)
 #include "kernels/x86/conv_smallcin_s8.h"
 #endif
 #ifdef QRT_HAVE_AVX2_KERNELS
@@ -156,6 +156,8 @@ void fill_avx2(KernelTable* t) {
   t->dynamic_fully_connected = {"dynamic_fully_connected_f32s8_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2,
                                 x86::dynamic_fully_connected_f32s8_4x16c2__avx2};
   t->conv = {"qs8_igemm_minmax_6x16c2__avx2", x86::kQs8Gemm6x16c2Avx2, gemm_pack, x86::qs8_igemm_minmax_6x16c2__avx2};
+  t->conv_smallcin = {"qs8_conv_smallcin_minmax_6x16c2__avx2", x86::kQs8ConvSmallCin6x16c2Avx2,
+                      x86::qs8_conv_smallcin_minmax_6x16c2__avx2, ConvSmallCinScheme::kPairs};
   t->dwconv = {"qs8_dwconv_minmax_16c__avx2", x86::qs8_dwconv_minmax_16c__avx2, "qs8_dwconv_3x3_minmax_16c__avx2",
                x86::qs8_dwconv_3x3_minmax_16c__avx2, x86::kQs8DwconvChannelTileAvx2};
   t->vadd = {"qs8_vadd_minmax__avx2", x86::qs8_vadd_minmax__avx2};
@@ -173,16 +175,19 @@ bool has_avxvnni() {
   __cpuid_count(7, 1, eax, ebx, ecx, edx);
   return (eax >> 4) & 1;
 }
-// The AVX2 table with the VNNI GEMM and IGEMM (depthwise and the rest stay
-// on AVX2: a 256-bit port of the vpdpbusd 3x3 depthwise of the avx512vnni
-// table measured slower than the AVX2 kernel, 212 vs 172-199 us CPU on the
-// 144-channel 56x56 layer: 16 ymm registers do not hold its window).
+// The AVX2 table with the VNNI GEMM, IGEMM and small-channel convolution
+// (depthwise and the rest stay on AVX2: a 256-bit port of the vpdpbusd 3x3
+// depthwise of the avx512vnni table measured slower than the AVX2 kernel,
+// 212 vs 172-199 us CPU on the 144-channel 56x56 layer: 16 ymm registers do
+// not hold its window).
 void fill_avxvnni(KernelTable* t) {
   fill_avx2(t);
   t->gemm = {"qs8_gemm_minmax_6x16c4__avxvnni", x86::kQs8Gemm6x16c4Avxvnni, gemm_pack,
              x86::qs8_gemm_minmax_6x16c4__avxvnni};
   t->conv = {"qs8_igemm_minmax_6x16c4__avxvnni", x86::kQs8Gemm6x16c4Avxvnni, gemm_pack,
              x86::qs8_igemm_minmax_6x16c4__avxvnni};
+  t->conv_smallcin = {"qs8_conv_smallcin_minmax_6x16c2__avxvnni", x86::kQs8ConvSmallCin6x16c2Avx2,
+                      x86::qs8_conv_smallcin_minmax_6x16c2__avxvnni, ConvSmallCinScheme::kPairs};
 }
 #endif
 #ifdef QRT_HAVE_SSE41_KERNELS

@@ -85,14 +85,35 @@ struct ConvKernel {
 // A direct int8 convolution for few input channels (kernels/
 // conv_smallcin_s8.h), preferred to `conv` for the ungrouped convolutions it
 // takes (conv_smallcin_fits: at most 4 input channels, the first layer of
-// image networks). Weights packed by conv_smallcin_pack on `layout`. run ==
-// nullptr: the table has none and those convolutions use `conv`.
+// image networks; and `takes`, if set). Weights packed on `layout` in the
+// kernel's scheme: K in filter order as uint8 patches (conv_smallcin_pack),
+// or int16 pairs (conv_smallcin_pair_pack). run == nullptr: the table has
+// none and those convolutions use `conv`.
+enum class ConvSmallCinScheme { kPatches, kPairs };
 struct ConvSmallCinKernel {
   const char* name = nullptr;
   GemmLayout layout;
   ConvSmallCinRunFn* run = nullptr;
+  ConvSmallCinScheme scheme = ConvSmallCinScheme::kPatches;
+  // Optional: false for convolutions conv_smallcin_fits takes but `conv`
+  // runs faster; nullptr: all of them.
+  bool (*takes)(const reference::Conv2DParams& p) = nullptr;
 
-  size_t packed_size(RequantRule rule, int n, int k) const { return conv_smallcin_packed_size(layout, rule, n, k); }
+  size_t packed_size(const ConvSmallCinRunParams& p) const {
+    return scheme == ConvSmallCinScheme::kPairs ? conv_smallcin_pair_packed_size(layout, p.rule, p)
+                                                : conv_smallcin_packed_size(layout, p.rule, p.output_channels, p.k());
+  }
+  void pack(const ConvSmallCinRunParams& p, const GemmPackParams& params, void* packed) const {
+    if (scheme == ConvSmallCinScheme::kPairs) {
+      conv_smallcin_pair_pack(layout, p, params, packed);
+    } else {
+      conv_smallcin_pack(layout, params, packed);
+    }
+  }
+  size_t scratch_stride(const ConvSmallCinRunParams& p) const {
+    return scheme == ConvSmallCinScheme::kPairs ? (conv_smallcin_pair_scratch_size(p) + 63) / 64 * 64
+                                                : conv_smallcin_scratch_stride(layout, p);
+  }
 };
 
 // A packed int8 depthwise family (kernels/dwconv_s8.h), used by

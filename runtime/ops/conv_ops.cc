@@ -193,10 +193,16 @@ std::string gemm_format(const GemmLayout& layout) {
          std::to_string(layout.input_offset);
 }
 
-// The small-channel direct convolution's packing: the GEMM layout of W -
-// filter_zero_point with a zero filter zero point (conv_smallcin_s8.h), so
-// not interchangeable with qs8_gemm_v1 when the weights have a zero point.
-std::string conv_smallcin_format(const GemmLayout& layout) {
+// The small-channel direct convolution's packings (conv_smallcin_s8.h): the
+// GEMM layout of W - filter_zero_point with a zero filter zero point, so not
+// interchangeable with qs8_gemm_v1 when the weights have a zero point; or
+// int16 pairs, whose order depends on the geometry too (the filter's shape,
+// and for dilated rows whether the last row pairs values across taps).
+std::string conv_smallcin_format(const ConvSmallCinKernel& kernel, const ConvSmallCinRunParams& p) {
+  const GemmLayout& layout = kernel.layout;
+  if (kernel.scheme == ConvSmallCinScheme::kPairs) {
+    return "qs8_conv_smallcin_pairs_v1 nr" + std::to_string(layout.nr) + (p.dilation_width == 1 ? "" : " tap_runs");
+  }
   return "qs8_conv_smallcin_v1 nr" + std::to_string(layout.nr) + " kr" + std::to_string(layout.kr) + " offset" +
          std::to_string(layout.input_offset);
 }
@@ -385,16 +391,16 @@ class PackedSmallCinConvOp : public PreparedOp {
  public:
   static Status make(const Model& model, const ConvSmallCinKernel& kernel, const reference::Conv2DParams& p,
                      const GemmPackParams& pack, const OpDesc& op, std::unique_ptr<PreparedOp>* prepared) {
+    const ConvSmallCinRunParams params = make_conv_smallcin_run_params(p);
     PackRequest request;
     request.op = op_index(model, op);
-    request.format = conv_smallcin_format(kernel.layout);
-    request.size = kernel.packed_size(pack.requant.rule, pack.n, pack.k);
+    request.format = conv_smallcin_format(kernel, params);
+    request.size = kernel.packed_size(params);
     request.source_digest = [&] { return gemm_source_digest(pack); };
-    request.pack = [&](void* out) { conv_smallcin_pack(kernel.layout, pack, out); };
+    request.pack = [&](void* out) { kernel.pack(params, pack, out); };
     const PackedWeights* packed = nullptr;
     QRT_RETURN_IF_ERROR(model.packed_weights().find_or_pack(request, &packed));
-    const ConvSmallCinRunParams params = make_conv_smallcin_run_params(p);
-    const size_t stride = conv_smallcin_scratch_stride(kernel.layout, params);
+    const size_t stride = kernel.scratch_stride(params);
     Buffer scratch = allocate_aligned(stride);
     if (!scratch) return error(QRT_OUT_OF_MEMORY, "cannot allocate the convolution's row and patch scratch");
     prepared->reset(new PackedSmallCinConvOp(kernel, params, packed, std::move(scratch), stride, op));
@@ -689,7 +695,8 @@ Status prepare_conv2d(const Model& model, const OpDesc& op, const KernelTable& k
   // Few input channels (the first layer): the direct kernel, when the
   // weights fit its packing.
   const int8_t* weights = reinterpret_cast<const int8_t*>(s.weights->data);
-  if (kernels.conv_smallcin.run != nullptr && conv_smallcin_fits(p, weights)) {
+  if (kernels.conv_smallcin.run != nullptr && conv_smallcin_fits(p, weights) &&
+      (kernels.conv_smallcin.takes == nullptr || kernels.conv_smallcin.takes(p))) {
     p.requant = epilogue.requant;  // the run parameters copy its rule, zero point and clamp
     return PackedSmallCinConvOp::make(model, kernels.conv_smallcin, p,
                                       gemm_pack_params(*s.input, *s.weights, s.bias, p.output_channels, k,

@@ -91,9 +91,11 @@ TEST_CASE("x86 conv long: qs8_igemm avxvnni, 5000 random cases per rule", "[x86_
 // Against reference::conv2d_s8 byte for byte: 1 to 4 input channels, kernels
 // 1x1 to 7x7 (some not square), stride 1 / 2 (some 3), dilation 1 (some 2 and
 // 3), VALID, SAME and arbitrary padding, 1x1, odd and wide images (rows of
-// more than one pixel run), the zero points, scales, clamps and rules of
-// random_case, per-channel and per-tensor weights (a per-tensor filter zero
-// point taken off the weights at packing, which then must fit int8).
+// more than one pixel run), batch 1 and 2, 1 to 80 output channels, the zero
+// points, scales, clamps and rules of random_case, per-channel and
+// per-tensor weights (a per-tensor filter zero point taken off the weights at
+// packing, which then must fit int8). Both schemes: the uint8 patches of the
+// AVX-512 VNNI kernel, the int16 pairs of the AVX2 one.
 
 namespace {
 
@@ -103,6 +105,10 @@ ConvCase smallcin_case(std::mt19937& rng, RequantRule rule) {
   ConvCase c = random_case(rng, rule);
   auto& p = c.p;
   p.input_channels = uniform(rng, 1, 4);
+  if (uniform(rng, 0, 5) == 0) {  // up to 80 output channels: 5 tiles of 16, 2.5 of 32
+    p.output_channels = pick(rng, {72, 79, 80});
+    if (c.per_channel) c.weight_scales.resize(p.output_channels, c.weight_scales.back());
+  }
   for (;;) {
     p.input_height = pick(rng, {1, 2, 3, 4, 5, 7, 8, 11, 16});
     p.input_width = p.input_height <= 3 && uniform(rng, 0, 3) == 0 ? pick(rng, {64, 67, 130, 131})
@@ -167,10 +173,10 @@ std::vector<int8_t> run_smallcin(const qrt::ConvSmallCinKernel& k, const ConvCas
   pack.input_zero_point = p.input_zero_point;
   pack.filter_zero_point = p.filter_zero_point;
   pack.requant = rq.requant;
-  std::vector<uint8_t> packed(k.packed_size(c.rule, pack.n, pack.k));
-  qrt::conv_smallcin_pack(k.layout, pack, packed.data());
   const qrt::ConvSmallCinRunParams r = qrt::make_conv_smallcin_run_params(p);
-  const size_t stride = qrt::conv_smallcin_scratch_stride(k.layout, r);
+  std::vector<uint8_t> packed(k.packed_size(r));
+  k.pack(r, pack, packed.data());
+  const size_t stride = k.scratch_stride(r);
   std::vector<uint8_t> scratch(2 * stride);
   std::vector<int8_t> out(c.pixels() * pack.n, 0x5A);
   qrt::conv_smallcin_run_parallel(k.run, r, d.input.data(), packed.data(), scratch.data(), stride, 2, out.data(),
@@ -255,9 +261,9 @@ TEST_CASE("x86 conv: conv_smallcin_fits takes 1 to 4 channels, groups 1 and weig
   REQUIRE_FALSE(qrt::conv_smallcin_fits(p, big.data()));
 }
 
-TEST_CASE("x86 conv: only the avx512vnni table has the small-channel kernel", "[x86_conv]") {
+TEST_CASE("x86 conv: the avx512vnni, avxvnni and avx2 tables have small-channel kernels", "[x86_conv]") {
   std::string error;
-  for (const char* isa : {"reference", "sse41", "avx2", "avxvnni"}) {
+  for (const char* isa : {"reference", "sse41"}) {
     const qrt::KernelTable* table = qrt::find_kernel_table(isa, &error);
     if (table != nullptr) REQUIRE(table->conv_smallcin.run == nullptr);
   }
@@ -265,14 +271,76 @@ TEST_CASE("x86 conv: only the avx512vnni table has the small-channel kernel", "[
   if (table != nullptr) {
     REQUIRE(std::string(table->conv_smallcin.name) == "qs8_conv_smallcin_minmax_8x32c4__avx512vnni");
   }
+  table = smallcin_table("avx2");
+  if (table != nullptr) REQUIRE(std::string(table->conv_smallcin.name) == "qs8_conv_smallcin_minmax_6x16c2__avx2");
+  table = smallcin_table("avxvnni");
+  if (table != nullptr) REQUIRE(std::string(table->conv_smallcin.name) == "qs8_conv_smallcin_minmax_6x16c2__avxvnni");
+}
+
+TEST_CASE("x86 conv: the int16 pairs cover every filter position once, adjacent values in a lane", "[x86_conv]") {
+  qrt::reference::Conv2DParams p;
+  p.input_height = p.input_width = 9;
+  p.output_height = p.output_width = 4;
+  for (int kh = 1; kh <= 7; ++kh) {
+    for (int kw = 1; kw <= 7; kw += 2) {
+      for (int cin = 1; cin <= 4; ++cin) {
+        for (int dw : {1, 2}) {
+          p.kernel_height = kh;
+          p.kernel_width = kw;
+          p.input_channels = cin;
+          p.dilation_width = dw;
+          const qrt::ConvSmallCinRunParams r = qrt::make_conv_smallcin_run_params(p);
+          INFO(kh << "x" << kw << "x" << cin << " dilation " << dw);
+          const int pairs = qrt::conv_smallcin_pair_count(r);
+          const size_t stride = 1000;
+          std::vector<int32_t> offsets(pairs), positions(2 * pairs);
+          qrt::conv_smallcin_pairs(r, stride, offsets.data(), positions.data());
+          std::vector<int> seen(kh * kw * cin, 0);
+          for (int i = 0; i < pairs; ++i) {
+            const int first = positions[2 * i], second = positions[2 * i + 1];
+            REQUIRE(first >= 0);
+            ++seen[first];
+            if (second >= 0) ++seen[second];
+            // The lane's filter row pair, tap and channel as the pair row holds them.
+            const int ky = first / (kw * cin), kx = first / cin % kw, c = first % cin;
+            const size_t row = ky / 2;
+            REQUIRE(offsets[i] == static_cast<int32_t>(row * stride + 4 * (kx * dw * cin + c)));
+            if (ky % 2 == 0 && ky + 1 < kh) {
+              REQUIRE(second == first + kw * cin);  // the next filter row, same tap and channel
+            } else if (second >= 0) {
+              REQUIRE(second == first + 1);  // the next value of a run
+              REQUIRE((dw == 1 || c + 1 < cin));
+            }
+          }
+          for (int count : seen) REQUIRE(count == 1);
+          // At most one padding position per run of the last row.
+          const int runs = kh % 2 == 0 ? 0 : dw == 1 ? 1 : kw;
+          REQUIRE(2 * pairs - kh * kw * cin <= runs);
+        }
+      }
+    }
+  }
 }
 
 TEST_CASE("x86 conv: qs8_conv_smallcin 8x32c4 avx512vnni equals the conv reference on random cases", "[x86_conv]") {
   check_smallcin_random_cases("avx512vnni", 21, 150);
 }
 
-TEST_CASE("x86 conv: qs8_conv_smallcin 8x32c4 avx512vnni corner cases", "[x86_conv]") {
-  const qrt::KernelTable* table = smallcin_table("avx512vnni");
+TEST_CASE("x86 conv: qs8_conv_smallcin 6x16c2 avx2 equals the conv reference on random cases", "[x86_conv]") {
+  check_smallcin_random_cases("avx2", 22, 150);
+}
+
+TEST_CASE("x86 conv: qs8_conv_smallcin 6x16c2 avxvnni equals the conv reference on random cases", "[x86_conv]") {
+  check_smallcin_random_cases("avxvnni", 23, 150);
+}
+
+namespace {
+
+// Extreme zero points, saturating data, tiny and huge scales, both rules
+// and roundings on four geometries: MobileNet's and ResNet's stems scaled
+// down, a 1x1 image under a 7x7 filter, one dilated channel.
+void check_smallcin_corner_cases(const char* isa) {
+  const qrt::KernelTable* table = smallcin_table(isa);
   if (table == nullptr) return;
   std::mt19937 rng(6);
   for (int mode = 0; mode < 3; ++mode) {
@@ -344,8 +412,28 @@ TEST_CASE("x86 conv: qs8_conv_smallcin 8x32c4 avx512vnni corner cases", "[x86_co
   }
 }
 
+}  // namespace
+
+TEST_CASE("x86 conv: qs8_conv_smallcin 8x32c4 avx512vnni corner cases", "[x86_conv]") {
+  check_smallcin_corner_cases("avx512vnni");
+}
+
+TEST_CASE("x86 conv: qs8_conv_smallcin 6x16c2 avx2 corner cases", "[x86_conv]") { check_smallcin_corner_cases("avx2"); }
+
+TEST_CASE("x86 conv: qs8_conv_smallcin 6x16c2 avxvnni corner cases", "[x86_conv]") {
+  check_smallcin_corner_cases("avxvnni");
+}
+
 TEST_CASE("x86 conv long: qs8_conv_smallcin avx512vnni, 5000 random cases per rule", "[x86_conv][.long]") {
   check_smallcin_random_cases("avx512vnni", 105, 5000);
+}
+
+TEST_CASE("x86 conv long: qs8_conv_smallcin avx2, 5000 random cases per rule", "[x86_conv][.long]") {
+  check_smallcin_random_cases("avx2", 106, 5000);
+}
+
+TEST_CASE("x86 conv long: qs8_conv_smallcin avxvnni, 5000 random cases per rule", "[x86_conv][.long]") {
+  check_smallcin_random_cases("avxvnni", 107, 5000);
 }
 
 TEST_CASE("gemm split: small GEMMs stay on the calling thread, ranges cover every panel or tile once", "[x86_conv]") {

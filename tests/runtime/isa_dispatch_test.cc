@@ -3,6 +3,7 @@
 // the same bytes with every ISA forced (InterpreterOptions::isa or QRT_ISA)
 // as with `reference`; an unknown or unavailable ISA fails prepare with a
 // message instead of falling back.
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <random>
@@ -471,6 +472,85 @@ TEST_CASE("isa dispatch: x86 and ARM LUT, pooling, QUANTIZE and DEQUANTIZE give 
     }
   }
   if (ran == 0) WARN("skipped: " << why);
+}
+
+namespace {
+
+// One CONV_2D with few input channels (a first layer), batch 2, on the
+// small-channel kernels where the table has one; per-tensor weights stay
+// within zero point +- 100, so they fit those kernels' packing.
+struct FirstLayerCase {
+  int height, width, channels, outputs, kernel, stride, dilation;
+  fb::Padding padding;
+  bool per_channel;
+  int32_t weight_zp;
+};
+
+std::vector<uint8_t> first_layer_model(const FirstLayerCase& c, fb::RequantRule rule) {
+  std::mt19937 rng(9);
+  QfbWriter w;
+  const int in = w.add_tensor("input", fb::DType::INT8, {2, c.height, c.width, c.channels}, {0.02f}, {-5});
+  std::vector<float> scales(c.per_channel ? c.outputs : 1);
+  for (size_t i = 0; i < scales.size(); ++i) scales[i] = 0.003f * static_cast<float>(i % 4 + 1);
+  const int lo = std::max(-128, c.weight_zp - 100), hi = std::min(127, c.weight_zp + 100);
+  const int weights = w.add_constant(
+      "conv/w", fb::DType::INT8, {c.outputs, c.kernel, c.kernel, c.channels},
+      test::random_int8_bytes(size_t(c.outputs) * c.kernel * c.kernel * c.channels, rng, lo, hi), scales,
+      std::vector<int32_t>(scales.size(), c.weight_zp), c.per_channel ? 0 : -1);
+  const int bias = w.add_constant("conv/b", fb::DType::INT32, {c.outputs}, to_bytes(test::random_bias(c.outputs, rng)));
+  const int extent = (c.kernel - 1) * c.dilation + 1;
+  auto size = [&](int input) {
+    return c.padding == fb::Padding::SAME ? (input + c.stride - 1) / c.stride : (input - extent) / c.stride + 1;
+  };
+  const int out = w.add_tensor("conv", fb::DType::INT8, {2, size(c.height), size(c.width), c.outputs}, {0.05f}, {-7});
+  fb::Conv2DOptionsT o;
+  o.padding = c.padding;
+  o.stride_h = o.stride_w = c.stride;
+  o.dilation_h = o.dilation_w = c.dilation;
+  o.activation = c.per_channel ? fb::Activation::RELU6 : fb::Activation::NONE;
+  fb::OpOptionsUnion options;
+  options.Set(o);
+  w.add_op(fb::OpType::CONV_2D, {in, weights, bias}, {out}, std::move(options), rule, "conv");
+  w.add_input(in);
+  w.add_output(out);
+  return w.serialize();
+}
+
+}  // namespace
+
+TEST_CASE("isa dispatch: first layers (1 to 4 input channels) give the reference bytes on every x86 ISA", "[isa]") {
+  const FirstLayerCase cases[] = {
+      {17, 23, 3, 32, 3, 2, 1, fb::Padding::SAME, true, 0},    // MobileNet's stem
+      {19, 21, 3, 64, 7, 2, 1, fb::Padding::SAME, false, 3},   // ResNet's stem, per-tensor weights
+      {12, 15, 1, 17, 5, 1, 2, fb::Padding::SAME, true, 0},    // gray, dilated
+      {9, 10, 4, 24, 1, 2, 1, fb::Padding::VALID, false, -9},  // 1x1, stride 2
+      {11, 13, 2, 8, 4, 1, 1, fb::Padding::VALID, true, 0},    // an even filter
+  };
+  for (fb::RequantRule rule : {fb::RequantRule::FIXEDPOINT, fb::RequantRule::FP32}) {
+    for (const FirstLayerCase& c : cases) {
+      const std::vector<uint8_t> bytes = first_layer_model(c, rule);
+      std::unique_ptr<Model> model = load(bytes);
+      const Result reference = run(*model, "reference");
+      REQUIRE(reference.status.ok());
+      for (const char* isa : {"avx512vnni", "avxvnni", "avx2", "sse41"}) {
+        std::string error;
+        const KernelTable* table = find_kernel_table(isa, &error);
+        if (table == nullptr) continue;
+        INFO(isa << " rule " << fb::EnumNameRequantRule(rule) << " " << c.kernel << "x" << c.kernel << "x"
+                 << c.channels << " -> " << c.outputs);
+        for (int threads : {1, 2}) {
+          const Result forced = run(*model, isa, threads);
+          REQUIRE(forced.status.ok());
+          REQUIRE(forced.output == reference.output);
+          if (table->conv_smallcin.run != nullptr) {
+            REQUIRE(forced.kernels[0] == table->conv_smallcin.name);
+          } else if (table->conv.run != nullptr) {
+            REQUIRE(forced.kernels[0] == table->conv.name);
+          }
+        }
+      }
+    }
+  }
 }
 
 TEST_CASE("isa dispatch: avx2 gives the reference bytes", "[isa]") { check_isa_matches_reference("avx2"); }

@@ -455,7 +455,7 @@ TEST_CASE("packed weights: a first layer (3 input channels) packed for its kerne
         const KernelTable* table = find_kernel_table(isa.c_str(), &error_table);
         REQUIRE(table != nullptr);
         const bool smallcin = table->conv_smallcin.run != nullptr;
-        CHECK((std::string(w.format).rfind("qs8_conv_smallcin_v1 ", 0) == 0) == smallcin);
+        CHECK((std::string(w.format).rfind("qs8_conv_smallcin_", 0) == 0) == smallcin);
       }
     }
   }
