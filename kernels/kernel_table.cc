@@ -156,6 +156,8 @@ void fill_avx2(KernelTable* t) {
   t->dynamic_fully_connected = {"dynamic_fully_connected_f32s8_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2,
                                 x86::dynamic_fully_connected_f32s8_4x16c2__avx2};
   t->conv = {"qs8_igemm_minmax_6x16c2__avx2", x86::kQs8Gemm6x16c2Avx2, gemm_pack, x86::qs8_igemm_minmax_6x16c2__avx2};
+  // Faster than the IGEMM on every shape measured (qrt_kernel_bench
+  // conv_smallcin/*: 1.26x to 12x), so it takes all that fit.
   t->conv_smallcin = {"qs8_conv_smallcin_minmax_6x16c2__avx2", x86::kQs8ConvSmallCin6x16c2Avx2,
                       x86::qs8_conv_smallcin_minmax_6x16c2__avx2, ConvSmallCinScheme::kPairs};
   t->dwconv = {"qs8_dwconv_minmax_16c__avx2", x86::qs8_dwconv_minmax_16c__avx2, "qs8_dwconv_3x3_minmax_16c__avx2",
@@ -180,6 +182,15 @@ bool has_avxvnni() {
 // depthwise of the avx512vnni table measured slower than the AVX2 kernel,
 // 212 vs 172-199 us CPU on the 144-channel 56x56 layer: 16 ymm registers do
 // not hold its window).
+// Where the AVX-VNNI small-channel kernel beats the table's vpdpbusd IGEMM
+// (qrt_kernel_bench conv_smallcin/*, 56x56, 1 thread): on every shape with
+// at most 64 output channels (1.04x to 8x), and with 128 while a filter row
+// is short (KW x Cin = 12 or 14: 1.07x to 1.36x; 15: even; 20, 21: 0.79x to
+// 0.84x): the IGEMM's gather is paid per pixel, its cheaper vpdpbusd tiles
+// per channel.
+bool avxvnni_smallcin_takes(const reference::Conv2DParams& p) {
+  return p.output_channels <= 64 || p.kernel_width * p.input_channels < 15;
+}
 void fill_avxvnni(KernelTable* t) {
   fill_avx2(t);
   t->gemm = {"qs8_gemm_minmax_6x16c4__avxvnni", x86::kQs8Gemm6x16c4Avxvnni, gemm_pack,
@@ -187,7 +198,8 @@ void fill_avxvnni(KernelTable* t) {
   t->conv = {"qs8_igemm_minmax_6x16c4__avxvnni", x86::kQs8Gemm6x16c4Avxvnni, gemm_pack,
              x86::qs8_igemm_minmax_6x16c4__avxvnni};
   t->conv_smallcin = {"qs8_conv_smallcin_minmax_6x16c2__avxvnni", x86::kQs8ConvSmallCin6x16c2Avx2,
-                      x86::qs8_conv_smallcin_minmax_6x16c2__avxvnni, ConvSmallCinScheme::kPairs};
+                      x86::qs8_conv_smallcin_minmax_6x16c2__avxvnni, ConvSmallCinScheme::kPairs,
+                      avxvnni_smallcin_takes};
 }
 #endif
 #ifdef QRT_HAVE_SSE41_KERNELS

@@ -2,7 +2,7 @@
 // the IGEMM of the same table (kernels/conv_s8.h) on the shapes the
 // small-channel slot takes: the MobileNet and ResNet stems at 224x224 and a
 // grid of 1 to 4 input channels, square kernels 1 to 7, strides 1 and 2,
-// dilation 1 and 2 and 8 to 64 output channels on a 56x56 image (SAME
+// dilation 1 and 2 and 8 to 128 output channels on a 56x56 image (SAME
 // padding, batch 1, 1 thread, the fp32 rule, per-channel weights). Each ISA
 // this CPU has with a small-channel kernel is registered as
 // conv_smallcin/<shape>/<kernel name>, its IGEMM as
@@ -38,6 +38,7 @@ std::vector<SmallCinShape> shapes() {
       }
     }
     for (int kernel : {3, 5}) s.push_back({56, channels, kernel, 1, 2, 16});
+    for (int kernel : {3, 5, 7}) s.push_back({56, channels, kernel, 2, 1, 128});
   }
   return s;
 }

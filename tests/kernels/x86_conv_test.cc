@@ -273,8 +273,21 @@ TEST_CASE("x86 conv: the avx512vnni, avxvnni and avx2 tables have small-channel 
   }
   table = smallcin_table("avx2");
   if (table != nullptr) REQUIRE(std::string(table->conv_smallcin.name) == "qs8_conv_smallcin_minmax_6x16c2__avx2");
+  REQUIRE((table == nullptr || table->conv_smallcin.takes == nullptr));
   table = smallcin_table("avxvnni");
-  if (table != nullptr) REQUIRE(std::string(table->conv_smallcin.name) == "qs8_conv_smallcin_minmax_6x16c2__avxvnni");
+  if (table != nullptr) {
+    REQUIRE(std::string(table->conv_smallcin.name) == "qs8_conv_smallcin_minmax_6x16c2__avxvnni");
+    // It leaves to the vpdpbusd IGEMM the layers with many channels and long filter rows.
+    qrt::reference::Conv2DParams p;
+    p.input_channels = 3;
+    p.kernel_height = p.kernel_width = 7;
+    p.output_channels = 64;
+    REQUIRE(table->conv_smallcin.takes(p));
+    p.output_channels = 128;
+    REQUIRE_FALSE(table->conv_smallcin.takes(p));
+    p.input_channels = 2;
+    REQUIRE(table->conv_smallcin.takes(p));
+  }
 }
 
 TEST_CASE("x86 conv: the int16 pairs cover every filter position once, adjacent values in a lane", "[x86_conv]") {

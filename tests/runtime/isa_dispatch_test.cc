@@ -525,6 +525,7 @@ TEST_CASE("isa dispatch: first layers (1 to 4 input channels) give the reference
       {12, 15, 1, 17, 5, 1, 2, fb::Padding::SAME, true, 0},    // gray, dilated
       {9, 10, 4, 24, 1, 2, 1, fb::Padding::VALID, false, -9},  // 1x1, stride 2
       {11, 13, 2, 8, 4, 1, 1, fb::Padding::VALID, true, 0},    // an even filter
+      {13, 14, 4, 72, 5, 2, 1, fb::Padding::SAME, true, 0},    // the IGEMM on avxvnni (72 channels, rows of 20)
   };
   for (fb::RequantRule rule : {fb::RequantRule::FIXEDPOINT, fb::RequantRule::FP32}) {
     for (const FirstLayerCase& c : cases) {
@@ -542,7 +543,12 @@ TEST_CASE("isa dispatch: first layers (1 to 4 input channels) give the reference
           const Result forced = run(*model, isa, threads);
           REQUIRE(forced.status.ok());
           REQUIRE(forced.output == reference.output);
-          if (table->conv_smallcin.run != nullptr) {
+          reference::Conv2DParams p;
+          p.input_channels = c.channels;
+          p.output_channels = c.outputs;
+          p.kernel_height = p.kernel_width = c.kernel;
+          if (table->conv_smallcin.run != nullptr &&
+              (table->conv_smallcin.takes == nullptr || table->conv_smallcin.takes(p))) {
             REQUIRE(forced.kernels[0] == table->conv_smallcin.name);
           } else if (table->conv.run != nullptr) {
             REQUIRE(forced.kernels[0] == table->conv.name);
