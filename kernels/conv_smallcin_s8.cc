@@ -3,6 +3,7 @@
 #include <pthreadpool.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -135,7 +136,7 @@ size_t conv_smallcin_pair_tile_bytes(const GemmLayout& layout, RequantRule rule,
 
 size_t conv_smallcin_pair_packed_size(const GemmLayout& layout, RequantRule rule, const ConvSmallCinRunParams& p) {
   const size_t tiles = static_cast<size_t>((p.output_channels + layout.nr - 1) / layout.nr);
-  return tiles * conv_smallcin_pair_tile_bytes(layout, rule, p);
+  return tiles * conv_smallcin_pair_tile_bytes(layout, rule, p) + 64;
 }
 
 void conv_smallcin_pair_pack(const GemmLayout& layout, const ConvSmallCinRunParams& geometry,
@@ -168,15 +169,30 @@ void conv_smallcin_pair_pack(const GemmLayout& layout, const ConvSmallCinRunPara
   const size_t gemm_tile = gemm_tile_bytes(bytes, params.requant.rule, k);
   const size_t pair_tile = conv_smallcin_pair_tile_bytes(layout, params.requant.rule, geometry);
   uint8_t* dst = static_cast<uint8_t*>(packed);
+  bool bounded = params.requant.rule == RequantRule::kFp32;
   for (size_t t = 0; t < gemm.size() / gemm_tile; ++t, dst += pair_tile) {
     const uint8_t* src = gemm.data() + t * gemm_tile;
     std::memcpy(dst, src, head);
+    int64_t weight_sums[64] = {};  // |w| per column (nr <= 64)
     for (size_t i = 0; i < values; ++i) {
       const int16_t w = static_cast<int8_t>(src[head + i]);
       std::memcpy(dst + head + 2 * i, &w, sizeof(w));
+      weight_sums[i / 2 % nr] += w < 0 ? -w : w;
     }
     std::memcpy(dst + head + 2 * values, src + head + values, tail);
+    for (size_t j = 0; j < nr && bounded; ++j) {
+      const size_t n = t * nr + j;
+      if (n >= static_cast<size_t>(params.n)) break;
+      int32_t bias;
+      std::memcpy(&bias, src + j * sizeof(int32_t), sizeof(bias));
+      const double acc = std::fabs(static_cast<double>(bias)) + 128.0 * static_cast<double>(weight_sums[j]);
+      const float scale = params.requant.scales[params.requant.per_channel ? n : 0];
+      bounded = acc * static_cast<double>(scale) < 1073741824.0;  // 2^30
+    }
   }
+  const int32_t flag = bounded ? kConvSmallCinFp32Bounded : 0;
+  std::memset(dst, 0, 64);
+  std::memcpy(dst, &flag, sizeof(flag));
 }
 
 namespace {

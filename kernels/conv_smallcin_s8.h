@@ -119,7 +119,13 @@ inline size_t conv_smallcin_scratch_stride(const GemmLayout& layout, const ConvS
 //   int32 bias'[NR] | int16 w[pairs][NR][2] | epilogue[NR]... (gemm_s8.h)
 // with w the pair's filter values minus the filter zero point (0 under a
 // padding position), bias' = bias - zi * sum_k (w_k - zw) (the input
-// offset is 0), so conv_smallcin_fits applies as above.
+// offset is 0), so conv_smallcin_fits applies as above; after the tiles,
+// 64 bytes whose first int32 is kConvSmallCinFp32Bounded when the fp32
+// rule's acc * scale stays below 2^30 in magnitude on every channel for
+// every input (|bias'| + 128 * sum |w| bounds |acc|), else 0: the epilogue
+// then needs no clamp in float before vcvtps2dq (which turns 2^31 and more
+// into INT32_MIN), the byte clamp after it gives the same bytes.
+constexpr int32_t kConvSmallCinFp32Bounded = 1;
 
 // Pairs of K values per pixel.
 int conv_smallcin_pair_count(const ConvSmallCinRunParams& p);
@@ -128,8 +134,8 @@ int conv_smallcin_pair_count(const ConvSmallCinRunParams& p);
 // + c, -1 for a padding position (positions, 2 per pair, if not null).
 void conv_smallcin_pairs(const ConvSmallCinRunParams& p, size_t pair_row_stride, int32_t* offsets,
                          int32_t* positions);
-// Packed weights: bytes of one NR-channel tile and of all of them, and the
-// packing (layout.kr must be 2). Requires conv_smallcin_fits.
+// Packed weights: bytes of one NR-channel tile and of all of them (with the
+// flag), and the packing (layout.kr must be 2). Requires conv_smallcin_fits.
 size_t conv_smallcin_pair_tile_bytes(const GemmLayout& layout, RequantRule rule, const ConvSmallCinRunParams& p);
 size_t conv_smallcin_pair_packed_size(const GemmLayout& layout, RequantRule rule, const ConvSmallCinRunParams& p);
 void conv_smallcin_pair_pack(const GemmLayout& layout, const ConvSmallCinRunParams& geometry,

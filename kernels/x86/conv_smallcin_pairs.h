@@ -78,7 +78,7 @@ inline void store_row(int8_t* c, __m128i bytes, int cols) {
 // ROWS (<= kMr) pixels, their pairs at a[r] + offsets[i], against one
 // packed column tile; VECTORS (1 or 2) vectors of 8 of its columns (a last
 // tile of at most 8 columns does half the work), `cols` stored.
-template <typename Madd, int ROWS, Mode MODE, int VECTORS>
+template <typename Madd, int ROWS, Mode MODE, bool BOUNDED, int VECTORS>
 __attribute__((always_inline)) inline void conv_tile(const uint8_t* const (&a)[ROWS], const int32_t* offsets,
                                                      size_t pairs, const uint8_t* tile, int8_t* c, size_t c_stride,
                                                      int cols, const Epilogue& e) {
@@ -109,7 +109,17 @@ __attribute__((always_inline)) inline void conv_tile(const uint8_t* const (&a)[R
   // clamps (requant_avx2.h). The epilogue values are laid out per whole
   // tile (kVectors vectors each), as the GEMM's.
   const uint8_t* epilogue = reinterpret_cast<const uint8_t*>(w);
-  if constexpr (MODE == Mode::kFp32) {
+  if constexpr (MODE == Mode::kFp32 && BOUNDED) {
+    // |acc * scale| < 2^30 (the packing's flag): no clamp before the
+    // conversion, the byte ending clamps (requant_fp32_unshifted's result
+    // is min(this, max - zp), which the byte ending clamps alike).
+#pragma GCC unroll 2
+    for (int v = 0; v < VECTORS; ++v) {
+      const __m256 scale = _mm256_loadu_ps(reinterpret_cast<const float*>(epilogue) + 8 * v);
+#pragma GCC unroll 6
+      for (int r = 0; r < ROWS; ++r) acc[r][v] = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_cvtepi32_ps(acc[r][v]), scale));
+    }
+  } else if constexpr (MODE == Mode::kFp32) {
     const __m256 hi = _mm256_set1_ps(static_cast<float>(e.max - e.zero_point));
 #pragma GCC unroll 2
     for (int v = 0; v < VECTORS; ++v) {
@@ -169,7 +179,7 @@ __attribute__((always_inline)) inline void conv_tile(const uint8_t* const (&a)[R
 // ROWS (<= kMr) pixels, `pixel_step` bytes apart in the pair rows, against
 // every column tile: one call, so the epilogue of a tile overlaps the next
 // tile's multiplies and the pixel pointers are set up once.
-template <typename Madd, int ROWS, Mode MODE>
+template <typename Madd, int ROWS, Mode MODE, bool BOUNDED>
 void conv_pixels(const uint8_t* pixels, size_t pixel_step, const int32_t* offsets, size_t pairs,
                  const uint8_t* packed, size_t tile_bytes, int n, int8_t* c, size_t c_stride, const Epilogue& e) {
   // One register per pixel, each read at [a[r] + offset]: hidden from the
@@ -184,23 +194,26 @@ void conv_pixels(const uint8_t* pixels, size_t pixel_step, const int32_t* offset
   const uint8_t* tile = static_cast<const uint8_t*>(packed);
   int n0 = 0;
   for (; n0 + 8 < n; n0 += kNr, tile += tile_bytes) {
-    conv_tile<Madd, ROWS, MODE, 2>(a, offsets, pairs, tile, c + n0, c_stride, std::min(kNr, n - n0), e);
+    conv_tile<Madd, ROWS, MODE, BOUNDED, 2>(a, offsets, pairs, tile, c + n0, c_stride, std::min(kNr, n - n0), e);
   }
-  if (n0 < n) conv_tile<Madd, ROWS, MODE, 1>(a, offsets, pairs, tile, c + n0, c_stride, n - n0, e);
+  if (n0 < n) conv_tile<Madd, ROWS, MODE, BOUNDED, 1>(a, offsets, pairs, tile, c + n0, c_stride, n - n0, e);
 }
 
 using PixelsFn = void (*)(const uint8_t* pixels, size_t pixel_step, const int32_t* offsets, size_t pairs,
                           const uint8_t* packed, size_t tile_bytes, int n, int8_t* c, size_t c_stride,
                           const Epilogue& e);
 
-template <typename Madd, Mode MODE>
-constexpr PixelsFn kPixels[kMr] = {conv_pixels<Madd, 1, MODE>, conv_pixels<Madd, 2, MODE>,
-                                   conv_pixels<Madd, 3, MODE>, conv_pixels<Madd, 4, MODE>,
-                                   conv_pixels<Madd, 5, MODE>, conv_pixels<Madd, 6, MODE>};
+template <typename Madd, Mode MODE, bool BOUNDED = false>
+constexpr PixelsFn kPixels[kMr] = {conv_pixels<Madd, 1, MODE, BOUNDED>, conv_pixels<Madd, 2, MODE, BOUNDED>,
+                                   conv_pixels<Madd, 3, MODE, BOUNDED>, conv_pixels<Madd, 4, MODE, BOUNDED>,
+                                   conv_pixels<Madd, 5, MODE, BOUNDED>, conv_pixels<Madd, 6, MODE, BOUNDED>};
 
+// `flag`: the packing's kConvSmallCinFp32Bounded word.
 template <typename Madd>
-const PixelsFn* pixels_for(const ConvSmallCinRunParams& p) {
-  if (p.rule == RequantRule::kFp32) return kPixels<Madd, Mode::kFp32>;
+const PixelsFn* pixels_for(const ConvSmallCinRunParams& p, int32_t flag) {
+  if (p.rule == RequantRule::kFp32) {
+    return flag == kConvSmallCinFp32Bounded ? kPixels<Madd, Mode::kFp32, true> : kPixels<Madd, Mode::kFp32>;
+  }
   return p.rounding == FixedPointRounding::kSingle ? kPixels<Madd, Mode::kFixedPointSingle>
                                                     : kPixels<Madd, Mode::kFixedPointDouble>;
 }
@@ -259,7 +272,10 @@ void run_conv_smallcin_pairs(const ConvSmallCinRunParams& p, const int8_t* input
   const size_t pairs = static_cast<size_t>(conv_smallcin_pair_count(p));
   conv_smallcin_pairs(p, s.pair_row_stride, s.offsets, nullptr);
   const size_t tile_bytes = conv_smallcin_pair_tile_bytes(kLayout, p.rule, p);
-  const PixelsFn* runs = pixels_for<Madd>(p);
+  const size_t tiles = static_cast<size_t>((p.output_channels + kNr - 1) / kNr);
+  int32_t flag;
+  std::memcpy(&flag, static_cast<const uint8_t*>(packed) + tiles * tile_bytes, sizeof(flag));
+  const PixelsFn* runs = pixels_for<Madd>(p, flag);
   const Epilogue e{p.output_zero_point, p.output_min, p.output_max};
   const int n = p.output_channels;
   const size_t c_stride = static_cast<size_t>(n);

@@ -335,6 +335,41 @@ TEST_CASE("x86 conv: the int16 pairs cover every filter position once, adjacent 
   }
 }
 
+TEST_CASE("x86 conv: the int16 pair packing flags fp32 layers whose acc * scale stays below 2^30", "[x86_conv]") {
+  qrt::reference::Conv2DParams p;
+  p.input_height = p.input_width = 8;
+  p.input_channels = 3;
+  p.kernel_height = p.kernel_width = 3;
+  p.output_height = p.output_width = 6;
+  p.output_channels = 20;  // two tiles, the second with 4 channels
+  const qrt::ConvSmallCinRunParams r = qrt::make_conv_smallcin_run_params(p);
+  const qrt::GemmLayout layout{6, 16, 2, 0, 2};
+  std::vector<int8_t> weights(20 * 27, -128);
+  std::vector<int32_t> bias(20, -4000000);
+  auto flag = [&](float weight_scale, qrt::RequantRule rule) {
+    std::vector<float> scales(20, 0.01f);
+    scales[19] = weight_scale;  // the last channel of the last tile; requantization scale / 10
+    qrt::OutputRequantStorage rq = qrt::make_output_requant(rule, 1.0f, scales.data(), scales.size(), 10.0f, 0,
+                                                            qrt::ClampRange{}, qrt::FixedPointRounding::kDouble);
+    qrt::GemmPackParams pack;
+    pack.n = 20;
+    pack.k = 27;
+    pack.weights = weights.data();
+    pack.bias = bias.data();
+    pack.input_zero_point = 5;
+    pack.requant = rq.requant;
+    std::vector<uint8_t> packed(qrt::conv_smallcin_pair_packed_size(layout, rule, r));
+    qrt::conv_smallcin_pair_pack(layout, r, pack, packed.data());
+    int32_t value;
+    std::memcpy(&value, packed.data() + packed.size() - 64, sizeof(value));
+    return value;
+  };
+  // |acc| <= |bias'| + 128 * sum |w| = |-4000000 + 5 * 27 * 128| + 128 * 27 * 128 = 4425088.
+  REQUIRE(flag(2000.0f, qrt::RequantRule::kFp32) == qrt::kConvSmallCinFp32Bounded);  // x 200 = 8.9e8 < 2^30
+  REQUIRE(flag(2500.0f, qrt::RequantRule::kFp32) == 0);                                // x 250 = 1.1e9 > 2^30
+  REQUIRE(flag(0.01f, qrt::RequantRule::kFixedPoint) == 0);                           // the fp32 rule only
+}
+
 TEST_CASE("x86 conv: qs8_conv_smallcin 8x32c4 avx512vnni equals the conv reference on random cases", "[x86_conv]") {
   check_smallcin_random_cases("avx512vnni", 21, 150);
 }
