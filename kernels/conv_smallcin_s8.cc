@@ -41,11 +41,16 @@ ConvSmallCinRunParams make_conv_smallcin_run_params(const reference::Conv2DParam
   return r;
 }
 
-bool conv_smallcin_fits(const reference::Conv2DParams& p, const int8_t* weights) {
+bool conv_smallcin_shape_fits(const reference::Conv2DParams& p) {
   if (p.groups != 1 || p.input_channels < 1 || p.input_channels > kConvSmallCinMaxChannels) return false;
   const int64_t k = int64_t{p.kernel_height} * p.kernel_width * p.input_channels;
-  if (k < 1 || k > 1024) return false;
+  return k >= 1 && k <= 1024;
+}
+
+bool conv_smallcin_fits(const reference::Conv2DParams& p, const int8_t* weights) {
+  if (!conv_smallcin_shape_fits(p)) return false;
   if (p.filter_zero_point == 0) return true;  // int8 weights fit as they are
+  const int64_t k = int64_t{p.kernel_height} * p.kernel_width * p.input_channels;
   const size_t count = static_cast<size_t>(p.output_channels) * static_cast<size_t>(k);
   for (size_t i = 0; i < count; ++i) {
     const int32_t w = int32_t{weights[i]} - p.filter_zero_point;
@@ -141,26 +146,21 @@ size_t conv_smallcin_pair_packed_size(const GemmLayout& layout, RequantRule rule
 
 void conv_smallcin_pair_pack(const GemmLayout& layout, const ConvSmallCinRunParams& geometry,
                              const GemmPackParams& params, void* packed) {
-  // The GEMM packing (int8, kr 2) of the weights in pair order, then each
-  // tile's weights widened to int16.
+  // The epilogue values from the GEMM packing (kr 2) of zero weights; the
+  // weights in pair order, in int16, and the bias with the input zero
+  // point's correction here (w - zw may reach +-255, which int8 packing
+  // could not hold).
   const int pairs = conv_smallcin_pair_count(geometry);
   const int k = 2 * pairs;
   std::vector<int32_t> positions(static_cast<size_t>(k));
   conv_smallcin_pairs(geometry, 0, nullptr, positions.data());
-  std::vector<int8_t> reordered(static_cast<size_t>(params.n) * static_cast<size_t>(k));
-  for (int n = 0; n < params.n; ++n) {
-    const int8_t* row = params.weights + static_cast<size_t>(n) * static_cast<size_t>(params.k);
-    for (int i = 0; i < k; ++i) {
-      const int32_t w = positions[i] < 0 ? 0 : int32_t{row[positions[i]]} - params.filter_zero_point;
-      reordered[static_cast<size_t>(n) * k + i] = static_cast<int8_t>(w);  // fits: conv_smallcin_fits
-    }
-  }
   GemmLayout bytes = layout;
   bytes.input_offset = 0;
   bytes.kr = 2;
+  const std::vector<int8_t> zeros(static_cast<size_t>(params.n) * static_cast<size_t>(k), 0);
   GemmPackParams q = params;
   q.k = k;
-  q.weights = reordered.data();
+  q.weights = zeros.data();
   q.filter_zero_point = 0;
   std::vector<uint8_t> gemm(gemm_packed_size(bytes, params.requant.rule, params.n, k));
   gemm_pack(bytes, q, gemm.data());
@@ -169,29 +169,32 @@ void conv_smallcin_pair_pack(const GemmLayout& layout, const ConvSmallCinRunPara
   const size_t gemm_tile = gemm_tile_bytes(bytes, params.requant.rule, k);
   const size_t pair_tile = conv_smallcin_pair_tile_bytes(layout, params.requant.rule, geometry);
   uint8_t* dst = static_cast<uint8_t*>(packed);
+  std::memset(dst, 0, conv_smallcin_pair_packed_size(layout, params.requant.rule, geometry));
   bool bounded = params.requant.rule == RequantRule::kFp32;
   for (size_t t = 0; t < gemm.size() / gemm_tile; ++t, dst += pair_tile) {
-    const uint8_t* src = gemm.data() + t * gemm_tile;
-    std::memcpy(dst, src, head);
-    int64_t weight_sums[64] = {};  // |w| per column (nr <= 64)
-    for (size_t i = 0; i < values; ++i) {
-      const int16_t w = static_cast<int8_t>(src[head + i]);
-      std::memcpy(dst + head + 2 * i, &w, sizeof(w));
-      weight_sums[i / 2 % nr] += w < 0 ? -w : w;
-    }
-    std::memcpy(dst + head + 2 * values, src + head + values, tail);
-    for (size_t j = 0; j < nr && bounded; ++j) {
+    std::memcpy(dst + head + 2 * values, gemm.data() + t * gemm_tile + head + k * nr, tail);
+    for (size_t j = 0; j < nr && t * nr + j < static_cast<size_t>(params.n); ++j) {
       const size_t n = t * nr + j;
-      if (n >= static_cast<size_t>(params.n)) break;
-      int32_t bias;
-      std::memcpy(&bias, src + j * sizeof(int32_t), sizeof(bias));
-      const double acc = std::fabs(static_cast<double>(bias)) + 128.0 * static_cast<double>(weight_sums[j]);
-      const float scale = params.requant.scales[params.requant.per_channel ? n : 0];
-      bounded = acc * static_cast<double>(scale) < 1073741824.0;  // 2^30
+      const int8_t* row = params.weights + n * static_cast<size_t>(params.k);
+      int64_t sum = 0, magnitude = 0;
+      for (int i = 0; i < k; ++i) {
+        const int16_t w =
+            static_cast<int16_t>(positions[i] < 0 ? 0 : int32_t{row[positions[i]]} - params.filter_zero_point);
+        std::memcpy(dst + head + 2 * ((i / 2) * nr * 2 + j * 2 + i % 2), &w, sizeof(w));
+        sum += w;
+        magnitude += w < 0 ? -w : w;
+      }
+      // bias - zi * sum (w - zw), wrapped to int32 (see gemm_s8.h).
+      const int64_t folded = int64_t{params.bias ? params.bias[n] : 0} - int64_t{params.input_zero_point} * sum;
+      const int32_t bias = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(folded)));
+      std::memcpy(dst + j * sizeof(int32_t), &bias, sizeof(bias));
+      if (bounded) {
+        const double acc = std::fabs(static_cast<double>(bias)) + 128.0 * static_cast<double>(magnitude);
+        bounded = acc * static_cast<double>(params.requant.scales[params.requant.per_channel ? n : 0]) < 1073741824.0;
+      }
     }
   }
   const int32_t flag = bounded ? kConvSmallCinFp32Bounded : 0;
-  std::memset(dst, 0, 64);
   std::memcpy(dst, &flag, sizeof(flag));
 }
 

@@ -77,8 +77,10 @@ using ConvSmallCinRunFn = void(const ConvSmallCinRunParams& p, const int8_t* inp
 
 // Whether the family takes this convolution: groups 1, at most
 // kConvSmallCinMaxChannels input channels, K at most 1024 (the patch buffer
-// stays small) and every filter value minus the filter zero point in int8.
-// `weights` is the OHWI filter.
+// stays small) (conv_smallcin_shape_fits, enough for the int16 pair scheme
+// below), and for the uint8 patches every filter value minus the filter
+// zero point in int8 (conv_smallcin_fits; `weights` is the OHWI filter).
+bool conv_smallcin_shape_fits(const reference::Conv2DParams& p);
 bool conv_smallcin_fits(const reference::Conv2DParams& p, const int8_t* weights);
 
 // The packed weights: gemm_packed_size / gemm_pack of `layout` (whose
@@ -118,8 +120,10 @@ inline size_t conv_smallcin_scratch_stride(const GemmLayout& layout, const ConvS
 // Weights (conv_smallcin_pair_pack): per NR-channel tile
 //   int32 bias'[NR] | int16 w[pairs][NR][2] | epilogue[NR]... (gemm_s8.h)
 // with w the pair's filter values minus the filter zero point (0 under a
-// padding position), bias' = bias - zi * sum_k (w_k - zw) (the input
-// offset is 0), so conv_smallcin_fits applies as above; after the tiles,
+// padding position), bias' = bias - zi * sum_k (w_k - zw). In int16, w - zw
+// fits for every filter zero point (|w - zw| <= 255, |x * w| <= 32640, a
+// pair's sum within vpmaddwd's int32), so conv_smallcin_shape_fits is the
+// only condition: per-tensor weights of uint8 models too. After the tiles,
 // 64 bytes whose first int32 is kConvSmallCinFp32Bounded when the fp32
 // rule's acc * scale stays below 2^30 in magnitude on every channel for
 // every input (|bias'| + 128 * sum |w| bounds |acc|), else 0: the epilogue
@@ -135,7 +139,8 @@ int conv_smallcin_pair_count(const ConvSmallCinRunParams& p);
 void conv_smallcin_pairs(const ConvSmallCinRunParams& p, size_t pair_row_stride, int32_t* offsets,
                          int32_t* positions);
 // Packed weights: bytes of one NR-channel tile and of all of them (with the
-// flag), and the packing (layout.kr must be 2). Requires conv_smallcin_fits.
+// flag), and the packing (layout.kr must be 2). Requires
+// conv_smallcin_shape_fits.
 size_t conv_smallcin_pair_tile_bytes(const GemmLayout& layout, RequantRule rule, const ConvSmallCinRunParams& p);
 size_t conv_smallcin_pair_packed_size(const GemmLayout& layout, RequantRule rule, const ConvSmallCinRunParams& p);
 void conv_smallcin_pair_pack(const GemmLayout& layout, const ConvSmallCinRunParams& geometry,

@@ -84,8 +84,8 @@ struct ConvKernel {
 
 // A direct int8 convolution for few input channels (kernels/
 // conv_smallcin_s8.h), preferred to `conv` for the ungrouped convolutions it
-// takes (conv_smallcin_fits: at most 4 input channels, the first layer of
-// image networks; and `takes`, if set). Weights packed on `layout` in the
+// takes (fits: at most 4 input channels, the first layer of image networks;
+// and `takes`, if set). Weights packed on `layout` in the
 // kernel's scheme: K in filter order as uint8 patches (conv_smallcin_pack),
 // or int16 pairs (conv_smallcin_pair_pack). run == nullptr: the table has
 // none and those convolutions use `conv`.
@@ -95,10 +95,15 @@ struct ConvSmallCinKernel {
   GemmLayout layout;
   ConvSmallCinRunFn* run = nullptr;
   ConvSmallCinScheme scheme = ConvSmallCinScheme::kPatches;
-  // Optional: false for convolutions conv_smallcin_fits takes but `conv`
-  // runs faster; nullptr: all of them.
+  // Optional: false for convolutions `fits` takes but `conv` runs faster;
+  // nullptr: all of them.
   bool (*takes)(const reference::Conv2DParams& p) = nullptr;
 
+  // conv_smallcin_fits (uint8 patches) or conv_smallcin_shape_fits (int16
+  // pairs: any filter zero point).
+  bool fits(const reference::Conv2DParams& p, const int8_t* weights) const {
+    return scheme == ConvSmallCinScheme::kPairs ? conv_smallcin_shape_fits(p) : conv_smallcin_fits(p, weights);
+  }
   size_t packed_size(const ConvSmallCinRunParams& p) const {
     return scheme == ConvSmallCinScheme::kPairs ? conv_smallcin_pair_packed_size(layout, p.rule, p)
                                                 : conv_smallcin_packed_size(layout, p.rule, p.output_channels, p.k());

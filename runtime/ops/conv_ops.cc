@@ -695,7 +695,7 @@ Status prepare_conv2d(const Model& model, const OpDesc& op, const KernelTable& k
   // Few input channels (the first layer): the direct kernel, when the
   // weights fit its packing.
   const int8_t* weights = reinterpret_cast<const int8_t*>(s.weights->data);
-  if (kernels.conv_smallcin.run != nullptr && conv_smallcin_fits(p, weights) &&
+  if (kernels.conv_smallcin.run != nullptr && kernels.conv_smallcin.fits(p, weights) &&
       (kernels.conv_smallcin.takes == nullptr || kernels.conv_smallcin.takes(p))) {
     p.requant = epilogue.requant;  // the run parameters copy its rule, zero point and clamp
     return PackedSmallCinConvOp::make(model, kernels.conv_smallcin, p,

@@ -164,7 +164,7 @@ std::vector<int8_t> run_smallcin(const qrt::ConvSmallCinKernel& k, const ConvCas
   OutputRequantStorage rq = epilogue(c);
   qrt::reference::Conv2DParams p = c.p;
   p.requant = rq.requant;
-  REQUIRE(qrt::conv_smallcin_fits(p, d.filter.data()));
+  REQUIRE(k.fits(p, d.filter.data()));
   qrt::GemmPackParams pack;
   pack.n = p.output_channels;
   pack.k = c.k();
@@ -216,6 +216,9 @@ void check_smallcin_random_cases(const char* isa, uint32_t seed, int cases) {
         fits = fits && shifted >= -128 && shifted <= 127;
       }
       REQUIRE(qrt::conv_smallcin_fits(c.p, d.filter.data()) == fits);
+      // The int16 pairs take every filter zero point.
+      fits = fits || table->conv_smallcin.scheme == qrt::ConvSmallCinScheme::kPairs;
+      REQUIRE(table->conv_smallcin.fits(c.p, d.filter.data()) == fits);
       if (!fits) {
         ++refused;
         continue;
@@ -447,7 +450,8 @@ void check_smallcin_corner_cases(const char* isa) {
           c.weight_scales.assign(per_channel ? p.output_channels : 1, 0.004f);
           c.saturating = true;
           Data d = qrt::test::igemm::random_data(c, rng);
-          if (!per_channel) fit_weights(c, &d);
+          // The int16 pairs take any weights: w - zw up to +-255 here.
+          if (!per_channel && table->conv_smallcin.scheme != qrt::ConvSmallCinScheme::kPairs) fit_weights(c, &d);
           INFO(table->conv_smallcin.name << ": " << c.describe());
           REQUIRE(run_smallcin(table->conv_smallcin, c, d, nullptr) == run_reference(c, d));
           c.weight_scales.assign(per_channel ? p.output_channels : 1, 200.0f);  // clamps everything

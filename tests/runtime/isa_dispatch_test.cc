@@ -22,7 +22,8 @@ namespace {
 // input [2,6,5,13] -> CONV_2D 1x1 per-channel 13->20, ReLU
 //   -> CONV_2D 1x1 per-tensor weights (zero point 5) 20->9
 //   -> CONV_2D 3x3 SAME 9->4 (IGEMM)
-//   -> CONV_2D 5x5 SAME per-tensor weights (zero point -7) 4->4 (IGEMM)
+//   -> CONV_2D 5x5 SAME per-tensor weights (zero point -7) 4->4 (IGEMM, or
+//      the small-channel kernel where it takes any weights)
 //   -> FULLY_CONNECTED per-tensor (zero point -3) over rows of 4: [60,4] -> [60,7]
 //   -> FULLY_CONNECTED per-channel 7->33 -> output [60,33].
 std::vector<uint8_t> gemm_model(fb::RequantRule rule) {
@@ -264,7 +265,12 @@ void check_isa_matches_reference(const char* isa) {
     }
     if (table->conv.run != nullptr) {
       REQUIRE(forced.kernels[2] == table->conv.name);
-      REQUIRE(forced.kernels[3] == table->conv.name);
+      // The 5x5 convolution's 4 input channels and per-tensor weights (which
+      // leave int8 after their zero point): the int16-pair small-channel
+      // kernels take it, the other tables leave it to the IGEMM.
+      const bool pairs =
+          table->conv_smallcin.run != nullptr && table->conv_smallcin.scheme == ConvSmallCinScheme::kPairs;
+      REQUIRE(forced.kernels[3] == (pairs ? table->conv_smallcin.name : table->conv.name));
       // Split over two threads, the bytes stay the same.
       const Result two = run(*model, isa, 2);
       REQUIRE(two.status.ok());
@@ -477,13 +483,15 @@ TEST_CASE("isa dispatch: x86 and ARM LUT, pooling, QUANTIZE and DEQUANTIZE give 
 namespace {
 
 // One CONV_2D with few input channels (a first layer), batch 2, on the
-// small-channel kernels where the table has one; per-tensor weights stay
-// within zero point +- 100, so they fit those kernels' packing.
+// small-channel kernels where the table has one; per-tensor weights within
+// zero point +- 100 (which every such kernel's packing takes), or anywhere
+// in int8 (full_range: the int16 pairs only, as uint8 models' first layers).
 struct FirstLayerCase {
   int height, width, channels, outputs, kernel, stride, dilation;
   fb::Padding padding;
   bool per_channel;
   int32_t weight_zp;
+  bool full_range;
 };
 
 std::vector<uint8_t> first_layer_model(const FirstLayerCase& c, fb::RequantRule rule) {
@@ -492,7 +500,8 @@ std::vector<uint8_t> first_layer_model(const FirstLayerCase& c, fb::RequantRule 
   const int in = w.add_tensor("input", fb::DType::INT8, {2, c.height, c.width, c.channels}, {0.02f}, {-5});
   std::vector<float> scales(c.per_channel ? c.outputs : 1);
   for (size_t i = 0; i < scales.size(); ++i) scales[i] = 0.003f * static_cast<float>(i % 4 + 1);
-  const int lo = std::max(-128, c.weight_zp - 100), hi = std::min(127, c.weight_zp + 100);
+  const int lo = c.full_range ? -128 : std::max(-128, c.weight_zp - 100);
+  const int hi = c.full_range ? 127 : std::min(127, c.weight_zp + 100);
   const int weights = w.add_constant(
       "conv/w", fb::DType::INT8, {c.outputs, c.kernel, c.kernel, c.channels},
       test::random_int8_bytes(size_t(c.outputs) * c.kernel * c.kernel * c.channels, rng, lo, hi), scales,
@@ -520,12 +529,13 @@ std::vector<uint8_t> first_layer_model(const FirstLayerCase& c, fb::RequantRule 
 
 TEST_CASE("isa dispatch: first layers (1 to 4 input channels) give the reference bytes on every x86 ISA", "[isa]") {
   const FirstLayerCase cases[] = {
-      {17, 23, 3, 32, 3, 2, 1, fb::Padding::SAME, true, 0},    // MobileNet's stem
-      {19, 21, 3, 64, 7, 2, 1, fb::Padding::SAME, false, 3},   // ResNet's stem, per-tensor weights
-      {12, 15, 1, 17, 5, 1, 2, fb::Padding::SAME, true, 0},    // gray, dilated
-      {9, 10, 4, 24, 1, 2, 1, fb::Padding::VALID, false, -9},  // 1x1, stride 2
-      {11, 13, 2, 8, 4, 1, 1, fb::Padding::VALID, true, 0},    // an even filter
-      {13, 14, 4, 72, 5, 2, 1, fb::Padding::SAME, true, 0},    // the IGEMM on avxvnni (72 channels, rows of 20)
+      {17, 23, 3, 32, 3, 2, 1, fb::Padding::SAME, true, 0, false},    // MobileNet's stem
+      {19, 21, 3, 64, 7, 2, 1, fb::Padding::SAME, false, 3, false},   // ResNet's stem, per-tensor weights
+      {12, 15, 1, 17, 5, 1, 2, fb::Padding::SAME, true, 0, false},    // gray, dilated
+      {9, 10, 4, 24, 1, 2, 1, fb::Padding::VALID, false, -9, false},  // 1x1, stride 2
+      {11, 13, 2, 8, 4, 1, 1, fb::Padding::VALID, true, 0, false},    // an even filter
+      {13, 14, 4, 72, 5, 2, 1, fb::Padding::SAME, true, 0, false},    // the IGEMM on avxvnni (72 channels, rows of 20)
+      {15, 16, 3, 32, 3, 2, 1, fb::Padding::SAME, false, 101, true},  // a uint8 model's stem: w - zw to -229
   };
   for (fb::RequantRule rule : {fb::RequantRule::FIXEDPOINT, fb::RequantRule::FP32}) {
     for (const FirstLayerCase& c : cases) {
@@ -547,7 +557,8 @@ TEST_CASE("isa dispatch: first layers (1 to 4 input channels) give the reference
           p.input_channels = c.channels;
           p.output_channels = c.outputs;
           p.kernel_height = p.kernel_width = c.kernel;
-          if (table->conv_smallcin.run != nullptr &&
+          const bool fits = !c.full_range || table->conv_smallcin.scheme == ConvSmallCinScheme::kPairs;
+          if (table->conv_smallcin.run != nullptr && fits &&
               (table->conv_smallcin.takes == nullptr || table->conv_smallcin.takes(p))) {
             REQUIRE(forced.kernels[0] == table->conv_smallcin.name);
           } else if (table->conv.run != nullptr) {
