@@ -157,7 +157,7 @@ void fill_avx2(KernelTable* t) {
                                 x86::dynamic_fully_connected_f32s8_4x16c2__avx2};
   t->conv = {"qs8_igemm_minmax_6x16c2__avx2", x86::kQs8Gemm6x16c2Avx2, gemm_pack, x86::qs8_igemm_minmax_6x16c2__avx2};
   // Faster than the IGEMM on every shape measured (qrt_kernel_bench
-  // conv_smallcin/*: 1.26x to 12x), so it takes all that fit.
+  // conv_smallcin/*: 1.26x to 10.7x), so it takes all that fit.
   t->conv_smallcin = {"qs8_conv_smallcin_minmax_6x16c2__avx2", x86::kQs8ConvSmallCin6x16c2Avx2,
                       x86::qs8_conv_smallcin_minmax_6x16c2__avx2, ConvSmallCinScheme::kPairs};
   t->dwconv = {"qs8_dwconv_minmax_16c__avx2", x86::qs8_dwconv_minmax_16c__avx2, "qs8_dwconv_3x3_minmax_16c__avx2",
