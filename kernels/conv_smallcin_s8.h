@@ -99,7 +99,7 @@ inline size_t conv_smallcin_scratch_stride(const GemmLayout& layout, const ConvS
   return (conv_smallcin_scratch_size(layout, p) + 63) / 64 * 64;
 }
 
-// ---- The int16 pair scheme (AVX2: vpmaddwd) ----
+// ---- The int16 pair scheme (AVX2: vpmaddwd; AVX-VNNI: vpdpwssd) ----
 // vpmaddwd multiplies two int16 pairs per 32-bit lane and adds the
 // products, exactly for every int8 value (vpmaddubsw would saturate). So
 // the kernel widens each output row's input rows to int16, padded with the

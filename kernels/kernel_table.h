@@ -85,10 +85,10 @@ struct ConvKernel {
 // A direct int8 convolution for few input channels (kernels/
 // conv_smallcin_s8.h), preferred to `conv` for the ungrouped convolutions it
 // takes (fits: at most 4 input channels, the first layer of image networks;
-// and `takes`, if set). Weights packed on `layout` in the
-// kernel's scheme: K in filter order as uint8 patches (conv_smallcin_pack),
-// or int16 pairs (conv_smallcin_pair_pack). run == nullptr: the table has
-// none and those convolutions use `conv`.
+// and `takes`, if set). Weights packed on `layout` in the kernel's scheme:
+// K in filter order as uint8 patches (conv_smallcin_pack), or int16 pairs
+// (conv_smallcin_pair_pack). run == nullptr: the table has none and those
+// convolutions use `conv`.
 enum class ConvSmallCinScheme { kPatches, kPairs };
 struct ConvSmallCinKernel {
   const char* name = nullptr;

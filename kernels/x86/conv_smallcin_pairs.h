@@ -1,8 +1,9 @@
 // The int16 pair tiles of the direct convolution for few input channels
 // (kernels/conv_smallcin_s8.h has the scheme), shared by the AVX2 and
 // AVX-VNNI translation units (x86/avx2, x86/avxvnni conv_smallcin_s8.cc):
-// they differ only in how a lane of two int16 pairs is multiplied and added
-// to an accumulator, which comes in a policy struct:
+// they differ only in how a lane of two int16 values is multiplied by a
+// lane of two weights and added to an accumulator, which comes in a policy
+// struct:
 //
 //   struct Madd {
 //     static __m256i add(__m256i acc, __m256i a, __m256i w);  // acc + vpmaddwd(a, w)
@@ -265,6 +266,8 @@ void build_pair_rows(const ConvSmallCinRunParams& p, const int8_t* input, size_t
   }
 }
 
+// The kernel: output rows [row_begin, row_end) of batch * output_height,
+// one thread's scratch (conv_smallcin_pair_scratch_size bytes).
 template <typename Madd>
 void run_conv_smallcin_pairs(const ConvSmallCinRunParams& p, const int8_t* input, const void* packed, void* scratch,
                              int8_t* output, size_t row_begin, size_t row_end) {
@@ -293,7 +296,6 @@ void run_conv_smallcin_pairs(const ConvSmallCinRunParams& p, const int8_t* input
     }
   }
 }
-
 
 }  // namespace
 }  // namespace qrt::x86
