@@ -31,33 +31,6 @@ int32_t load_s32(const int16_t* p) {
   return v;
 }
 
-// Stores the first `cols` (1 to 16) bytes of one row.
-inline void store_row(int8_t* c, __m128i bytes, int cols) {
-  if (cols == kNr) {
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(c), bytes);
-    return;
-  }
-  // Piecewise, lowest bytes first, without a round trip through memory.
-  if (cols & 8) {
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(c), bytes);
-    bytes = _mm_srli_si128(bytes, 8);
-    c += 8;
-  }
-  uint32_t low = static_cast<uint32_t>(_mm_cvtsi128_si32(bytes));
-  if (cols & 4) {
-    std::memcpy(c, &low, 4);
-    low = static_cast<uint32_t>(_mm_extract_epi32(bytes, 1));
-    c += 4;
-  }
-  if (cols & 2) {
-    const uint16_t pair = static_cast<uint16_t>(low);
-    std::memcpy(c, &pair, 2);
-    low >>= 16;
-    c += 2;
-  }
-  if (cols & 1) *c = static_cast<int8_t>(low);
-}
-
 // One tile: ROWS (<= kMr) rows of the panel against one packed column tile,
 // VECTORS (1 or 2) vectors of 8 columns of it: a last tile of at most 8
 // columns (N = 24, 40, ...) does half the work.
@@ -92,73 +65,9 @@ void gemm_tile_columns(const int16_t* panel, size_t kp, const uint8_t* tile, con
       for (int v = 0; v < VECTORS; ++v) acc[r][v] = _mm256_add_epi32(acc[r][v], _mm256_madd_epi16(av, wv[v]));
     }
   }
-  if (row_corrections != nullptr) {
-#pragma GCC unroll 6
-    for (int r = 0; r < ROWS; ++r) {
-      const __m256i correction = _mm256_set1_epi32(row_corrections[r]);
-#pragma GCC unroll 2
-      for (int v = 0; v < VECTORS; ++v) acc[r][v] = _mm256_add_epi32(acc[r][v], correction);
-    }
-  }
-  // Requantized values without the zero point (requant_avx2.h); the byte
-  // ending adds it and clamps. The epilogue values are laid out per whole
-  // tile (kVectors vectors each).
-  const uint8_t* epilogue = reinterpret_cast<const uint8_t*>(w);
-  if constexpr (MODE == Mode::kFp32) {
-    const __m256 hi = _mm256_set1_ps(static_cast<float>(e.max - e.zero_point));
-#pragma GCC unroll 2
-    for (int v = 0; v < VECTORS; ++v) {
-      const __m256 scale = _mm256_loadu_ps(reinterpret_cast<const float*>(epilogue) + 8 * v);
-#pragma GCC unroll 6
-      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_fp32_unshifted(acc[r][v], scale, hi);
-    }
-  } else if constexpr (MODE == Mode::kFixedPointSingle) {
-    const __m256i lo = _mm256_set1_epi64x(e.min - e.zero_point);
-    const __m256i hi = _mm256_set1_epi64x(e.max - e.zero_point);
-    const __m256i* values = reinterpret_cast<const __m256i*>(epilogue);
-#pragma GCC unroll 2
-    for (int v = 0; v < VECTORS; ++v) {
-      const SingleRoundingColumns columns = single_rounding_columns(values + v, values + kVectors + v);
-#pragma GCC unroll 6
-      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_single_unshifted(acc[r][v], columns, lo, hi);
-    }
-  } else {
-    const __m256i* values = reinterpret_cast<const __m256i*>(epilogue);
-#pragma GCC unroll 2
-    for (int v = 0; v < VECTORS; ++v) {
-      const __m256i multiplier = _mm256_loadu_si256(values + v);
-      const __m256i left = _mm256_loadu_si256(values + kVectors + v);
-      const __m256i right = _mm256_loadu_si256(values + 2 * kVectors + v);
-      const __m256i mask = _mm256_loadu_si256(values + 3 * kVectors + v);
-#pragma GCC unroll 6
-      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_fixedpoint_unshifted(acc[r][v], multiplier, left, right, mask);
-    }
-  }
-  const ByteEnding ending = byte_ending(e.zero_point, e.min, e.max);
-  if constexpr (VECTORS == 2) {
-#pragma GCC unroll 3
-    for (int r = 0; r < ROWS; r += 2) {
-      // An odd last row is paired with itself; only its low half is stored.
-      const int r1 = r + 1 < ROWS ? r + 1 : r;
-      const __m256i bytes = bytes_of_two_rows(acc[r][0], acc[r][1], acc[r1][0], acc[r1][1], ending);
-      store_row(c + r * c_stride, _mm256_castsi256_si128(bytes), cols);
-      if (r + 1 < ROWS) store_row(c + (r + 1) * c_stride, _mm256_extracti128_si256(bytes, 1), cols);
-    }
-  } else {
-    // Four rows of 8 per byte vector, 8 bytes each in row order (rows
-    // past ROWS repeat the last one and are not stored).
-#pragma GCC unroll 2
-    for (int r = 0; r < ROWS; r += 4) {
-      const __m256i bytes = bytes_of_two_rows(acc[r][0], acc[std::min(r + 1, ROWS - 1)][0],
-                                              acc[std::min(r + 2, ROWS - 1)][0],
-                                              acc[std::min(r + 3, ROWS - 1)][0], ending);
-      const __m128i low = _mm256_castsi256_si128(bytes), high = _mm256_extracti128_si256(bytes, 1);
-      store_row(c + r * c_stride, low, cols);
-      if (r + 1 < ROWS) store_row(c + (r + 1) * c_stride, _mm_srli_si128(low, 8), cols);
-      if (r + 2 < ROWS) store_row(c + (r + 2) * c_stride, high, cols);
-      if (r + 3 < ROWS) store_row(c + (r + 3) * c_stride, _mm_srli_si128(high, 8), cols);
-    }
-  }
+  add_row_corrections(acc, row_corrections);
+  requantize_store_tile<ROWS, MODE, VECTORS>(acc, reinterpret_cast<const uint8_t*>(w), e.zero_point, e.min, e.max,
+                                             c, c_stride, cols);
 }
 
 template <int ROWS, Mode MODE>
