@@ -5,8 +5,9 @@
 //
 // A and W are widened to int16 and multiplied in pairs with vpmaddwd, which
 // is exact for every int8 value (vpmaddubsw would saturate on u8 x s8
-// pairs). The driver packs each panel of A rows as int16; the input zero
-// point is folded into the packed bias (gemm_s8.h, input_offset 0).
+// pairs). The weights are packed as int16 (kQs8Gemm6x16c2Avx2,
+// w_element_size 2), the driver packs each panel of A rows as int16; the
+// input zero point is folded into the packed bias (gemm_s8.h, input_offset 0).
 #include <algorithm>
 #include <cstring>
 
@@ -50,13 +51,11 @@ void gemm_tile_columns(const int16_t* panel, size_t kp, const uint8_t* tile, con
 #pragma GCC unroll 6
     for (int r = 0; r < ROWS; ++r) acc[r][v] = b;
   }
-  const int8_t* w = reinterpret_cast<const int8_t*>(tile + kNr * sizeof(int32_t));
+  const int16_t* w = reinterpret_cast<const int16_t*>(tile + kNr * sizeof(int32_t));
   for (size_t k = 0; k < kp; k += 2) {
     __m256i wv[VECTORS];
 #pragma GCC unroll 2
-    for (int v = 0; v < VECTORS; ++v) {
-      wv[v] = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + 16 * v)));
-    }
+    for (int v = 0; v < VECTORS; ++v) wv[v] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 16 * v));
     w += kNr * 2;
 #pragma GCC unroll 6
     for (int r = 0; r < ROWS; ++r) {
