@@ -40,7 +40,7 @@ int32_t load_s32(const int16_t* p) {
 // for 6 rows instead of 4 and loads the bias and epilogue values once per
 // 96 outputs instead of 64, which is what small K pays for.
 template <int ROWS, Mode MODE, int VECTORS>
-void gemm_tile_columns(const int16_t* panel, size_t kp, const uint8_t* tile, const int32_t* row_corrections,
+inline __attribute__((always_inline)) void gemm_tile_columns(const int16_t* panel, size_t kp, const uint8_t* tile, const int32_t* row_corrections,
                        int8_t* c, size_t c_stride, int cols, const Epilogue& e) {
   static_assert(kVectors == 2 && (VECTORS == 1 || VECTORS == 2), "a tile is 16 columns, two vectors");
   __m256i acc[ROWS][VECTORS];
@@ -69,26 +69,34 @@ void gemm_tile_columns(const int16_t* panel, size_t kp, const uint8_t* tile, con
                                              c, c_stride, cols);
 }
 
+// ROWS rows of the panel against every column tile: whole tiles with
+// every store 16 bytes wide, then a last tile of 1 to 15 columns (at most
+// 8: half the work).
 template <int ROWS, Mode MODE>
-void gemm_tile(const int16_t* panel, size_t kp, const uint8_t* tile, const int32_t* row_corrections, int8_t* c,
-               size_t c_stride, int cols, const Epilogue& e) {
+void gemm_panel(const int16_t* panel, size_t kp, const uint8_t* tile, size_t tile_bytes, int n,
+                const int32_t* row_corrections, int8_t* c, size_t c_stride, const Epilogue& e) {
+  int n0 = 0;
+  for (; n0 + kNr <= n; n0 += kNr, tile += tile_bytes) {
+    gemm_tile_columns<ROWS, MODE, 2>(panel, kp, tile, row_corrections, c + n0, c_stride, kNr, e);
+  }
+  const int cols = n - n0;
   if (cols > 8) {
-    gemm_tile_columns<ROWS, MODE, 2>(panel, kp, tile, row_corrections, c, c_stride, cols, e);
-  } else {
-    gemm_tile_columns<ROWS, MODE, 1>(panel, kp, tile, row_corrections, c, c_stride, cols, e);
+    gemm_tile_columns<ROWS, MODE, 2>(panel, kp, tile, row_corrections, c + n0, c_stride, cols, e);
+  } else if (cols > 0) {
+    gemm_tile_columns<ROWS, MODE, 1>(panel, kp, tile, row_corrections, c + n0, c_stride, cols, e);
   }
 }
 
-using TileFn = GemmTileFn<int16_t>;
+using PanelFn = GemmPanelFn<int16_t>;
 
 template <Mode MODE>
-constexpr TileFn kTiles[kMr] = {gemm_tile<1, MODE>, gemm_tile<2, MODE>, gemm_tile<3, MODE>,
-                                gemm_tile<4, MODE>, gemm_tile<5, MODE>, gemm_tile<6, MODE>};
+constexpr PanelFn kPanels[kMr] = {gemm_panel<1, MODE>, gemm_panel<2, MODE>, gemm_panel<3, MODE>,
+                                  gemm_panel<4, MODE>, gemm_panel<5, MODE>, gemm_panel<6, MODE>};
 
-const TileFn* tiles_for(const GemmRunParams& p) {
-  if (p.rule == RequantRule::kFp32) return kTiles<Mode::kFp32>;
-  return p.rounding == FixedPointRounding::kSingle ? kTiles<Mode::kFixedPointSingle>
-                                                    : kTiles<Mode::kFixedPointDouble>;
+const PanelFn* panels_for(const GemmRunParams& p) {
+  if (p.rule == RequantRule::kFp32) return kPanels<Mode::kFp32>;
+  return p.rounding == FixedPointRounding::kSingle ? kPanels<Mode::kFixedPointSingle>
+                                                    : kPanels<Mode::kFixedPointDouble>;
 }
 
 // Widens n int8 values to int16 at dst and, when sum is not null, adds them
@@ -136,7 +144,7 @@ struct Avx2Gemm {
   static Sum zero_sum() { return _mm256_setzero_si256(); }
   static void copy(const int8_t* src, size_t n, Panel* dst, Sum* sum) { copy_widened(src, n, dst, sum); }
   static int32_t correction(Sum sum, int32_t filter_zero_point) { return row_correction(sum, filter_zero_point); }
-  static const TileFn* tiles(const GemmRunParams& p) { return tiles_for(p); }
+  static const PanelFn* panels(const GemmRunParams& p) { return panels_for(p); }
 };
 
 }  // namespace
