@@ -72,9 +72,13 @@ void run_panels(const GemmRunParams& p, const void* packed, const Gather& gather
     const int rows = static_cast<int>(std::min<size_t>(Traits::kMr, p.m - m0));
     for (int r = 0; r < rows; ++r) {
       Panel* dst = panel + r * kp;
-      typename Traits::Sum sum = Traits::zero_sum();
-      gather(m0 + r, dst, p.filter_zero_point != 0 ? &sum : nullptr);
       for (size_t i = k; i < kp; ++i) dst[i] = 0;
+      if (p.filter_zero_point == 0) {
+        gather(m0 + r, dst, nullptr);
+        continue;
+      }
+      typename Traits::Sum sum = Traits::zero_sum();
+      gather(m0 + r, dst, &sum);
       corrections[r] = Traits::correction(sum, p.filter_zero_point);
     }
     const int32_t* row_corrections = p.filter_zero_point != 0 ? corrections : nullptr;
