@@ -116,9 +116,8 @@ inline void gemm_put_weight(const GemmLayout& layout, uint8_t* w, size_t index, 
 }
 inline size_t gemm_epilogue_bytes(RequantRule rule) { return rule == RequantRule::kFp32 ? 4 : 16; }
 inline size_t gemm_tile_bytes(const GemmLayout& layout, RequantRule rule, int k) {
-  return static_cast<size_t>(layout.nr) *
-         (sizeof(int32_t) + static_cast<size_t>(gemm_padded_k(layout, k)) * static_cast<size_t>(layout.w_element_size) +
-          gemm_epilogue_bytes(rule));
+  const size_t weights = static_cast<size_t>(gemm_padded_k(layout, k)) * static_cast<size_t>(layout.w_element_size);
+  return static_cast<size_t>(layout.nr) * (sizeof(int32_t) + weights + gemm_epilogue_bytes(rule));
 }
 
 }  // namespace qrt

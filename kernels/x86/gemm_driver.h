@@ -66,6 +66,13 @@ void run_panels(const GemmRunParams& p, const void* packed, const Gather& gather
   const size_t kp = static_cast<size_t>(gemm_padded_k(Traits::kLayout, p.k));
   const size_t tile_bytes = gemm_tile_bytes(Traits::kLayout, p.rule, p.k);
   const GemmEpilogue e{p.output_zero_point, p.output_min, p.output_max};
+  const auto* kernels = [&] {
+    if constexpr (HasPanelKernels<Traits>::value) {
+      return Traits::panels(p);
+    } else {
+      return Traits::tiles(p);
+    }
+  }();
   Panel* panel = static_cast<Panel*>(scratch);
   int32_t corrections[Traits::kMr];
   for (size_t m0 = 0; m0 < p.m; m0 += Traits::kMr) {
@@ -84,13 +91,11 @@ void run_panels(const GemmRunParams& p, const void* packed, const Gather& gather
     const int32_t* row_corrections = p.filter_zero_point != 0 ? corrections : nullptr;
     const uint8_t* tile = static_cast<const uint8_t*>(packed);
     if constexpr (HasPanelKernels<Traits>::value) {
-      Traits::panels(p)[rows - 1](panel, kp, tile, tile_bytes, p.n, row_corrections, c + m0 * p.c_stride, p.c_stride,
-                                  e);
+      kernels[rows - 1](panel, kp, tile, tile_bytes, p.n, row_corrections, c + m0 * p.c_stride, p.c_stride, e);
     } else {
-      const GemmTileFn<Panel>* tiles = Traits::tiles(p);
       for (int n0 = 0; n0 < p.n; n0 += Traits::kNr, tile += tile_bytes) {
-        tiles[rows - 1](panel, kp, tile, row_corrections, c + m0 * p.c_stride + n0, p.c_stride,
-                        std::min(Traits::kNr, p.n - n0), e);
+        kernels[rows - 1](panel, kp, tile, row_corrections, c + m0 * p.c_stride + n0, p.c_stride,
+                          std::min(Traits::kNr, p.n - n0), e);
       }
     }
   }
