@@ -75,8 +75,13 @@ void run_panels(const GemmRunParams& p, const void* packed, const Gather& gather
   }();
   Panel* panel = static_cast<Panel*>(scratch);
   int32_t corrections[Traits::kMr];
-  for (size_t m0 = 0; m0 < p.m; m0 += Traits::kMr) {
-    const int rows = static_cast<int>(std::min<size_t>(Traits::kMr, p.m - m0));
+  // Rows spread evenly over the fewest panels (M = 49 on 6 rows: 6 6 6 6 5
+  // 5 5 5 5, not 8 x 6 and 1): every panel streams all the weights once,
+  // and a panel of 1 or 2 rows does too little work to hide that.
+  const size_t panels = (p.m + Traits::kMr - 1) / Traits::kMr;
+  const size_t base_rows = panels != 0 ? p.m / panels : 0, longer = panels != 0 ? p.m % panels : 0;
+  for (size_t index = 0, m0 = 0; index < panels; ++index) {
+    const int rows = static_cast<int>(base_rows + (index < longer ? 1 : 0));
     for (int r = 0; r < rows; ++r) {
       Panel* dst = panel + r * kp;
       for (size_t i = k; i < kp; ++i) dst[i] = 0;
@@ -98,6 +103,7 @@ void run_panels(const GemmRunParams& p, const void* packed, const Gather& gather
                           std::min(Traits::kNr, p.n - n0), e);
       }
     }
+    m0 += static_cast<size_t>(rows);
   }
 }
 
