@@ -12,7 +12,6 @@
 // arithmetic: exact. The epilogues are the AVX2 kernels' (requant_avx2.h).
 #include <immintrin.h>
 
-#include <algorithm>
 #include <cstring>
 
 #include "kernels/x86/avx2/requant_avx2.h"
