@@ -109,37 +109,36 @@ void batch_matmul_init_packed_b(const GemmLayout& layout, const reference::Batch
 void batch_matmul_pack_b(const GemmLayout& layout, const reference::BatchMatMulParams& p, const int8_t* b,
                          void* packed) {
   const int nr = layout.nr, kr = layout.kr, k_total = p.k, n_total = p.n;
-  const size_t group_bytes = static_cast<size_t>(nr) * kr;  // one K group of a tile's weights
+  const size_t group_size = static_cast<size_t>(nr) * kr;  // weights in one K group of a tile
   const size_t tile_bytes = gemm_tile_bytes(layout, p.rule, k_total);
   uint8_t* tile = static_cast<uint8_t*>(packed);
   for (int n0 = 0; n0 < n_total; n0 += nr, tile += tile_bytes) {
     const int cols = std::min(nr, n_total - n0);
     int32_t* bias = reinterpret_cast<int32_t*>(tile);
-    int8_t* w = reinterpret_cast<int8_t*>(tile + static_cast<size_t>(nr) * sizeof(int32_t));
+    uint8_t* w = tile + static_cast<size_t>(nr) * sizeof(int32_t);
     if (p.transpose_b) {
       // B is [N][K]: column j of the tile is row n0 + j, contiguous.
       for (int j = 0; j < cols; ++j) {
         const int8_t* row = b + static_cast<size_t>(n0 + j) * k_total;
         int32_t sum = 0;
         for (int k = 0; k < k_total; ++k) sum += row[k];
-        int8_t* dst = w + static_cast<size_t>(j) * kr;
-        for (int k0 = 0; k0 < k_total; k0 += kr, dst += group_bytes) {
+        size_t dst = static_cast<size_t>(j) * kr;
+        for (int k0 = 0; k0 < k_total; k0 += kr, dst += group_size) {
           const int len = std::min(kr, k_total - k0);
-          for (int t = 0; t < len; ++t) dst[t] = row[k0 + t];
+          for (int t = 0; t < len; ++t) gemm_put_weight(layout, w, dst + t, row[k0 + t]);
         }
         bias[j] = sum;
       }
     } else {
       // B is [K][N]: row k of B gives K position k of every column.
       for (int j = 0; j < cols; ++j) bias[j] = 0;
-      int8_t* group = w;
-      for (int k0 = 0; k0 < k_total; k0 += kr, group += group_bytes) {
+      size_t group = 0;
+      for (int k0 = 0; k0 < k_total; k0 += kr, group += group_size) {
         const int len = std::min(kr, k_total - k0);
         for (int t = 0; t < len; ++t) {
           const int8_t* src = b + static_cast<size_t>(k0 + t) * n_total + n0;
-          int8_t* dst = group + t;
           for (int j = 0; j < cols; ++j) {
-            dst[static_cast<size_t>(j) * kr] = src[j];
+            gemm_put_weight(layout, w, group + t + static_cast<size_t>(j) * kr, src[j]);
             bias[j] += src[j];
           }
         }

@@ -42,14 +42,14 @@ void gemm_pack(const GemmLayout& layout, const GemmPackParams& p, void* packed) 
   std::memset(tile, 0, gemm_packed_size(layout, rule, p.n, p.k));
   for (int n0 = 0; n0 < p.n; n0 += nr) {
     int32_t* bias = reinterpret_cast<int32_t*>(tile);
-    int8_t* w = reinterpret_cast<int8_t*>(tile + nr * sizeof(int32_t));
-    uint8_t* epilogue = tile + nr * (sizeof(int32_t) + kp);
+    uint8_t* w = tile + nr * sizeof(int32_t);
+    uint8_t* epilogue = w + static_cast<size_t>(nr) * kp * layout.w_element_size;
     for (int j = 0; j < nr && n0 + j < p.n; ++j) {
       const int n = n0 + j;
       const int8_t* row = p.weights + static_cast<size_t>(n) * p.k;
       int64_t sum = 0;
       for (int k = 0; k < p.k; ++k) {
-        w[(k / kr) * nr * kr + j * kr + k % kr] = row[k];
+        gemm_put_weight(layout, w, static_cast<size_t>(k / kr) * nr * kr + j * kr + k % kr, row[k]);
         sum += row[k];
       }
       // bias - (offset + za) * (sum w - K zw), wrapped to int32 (see gemm_s8.h).

@@ -10,7 +10,9 @@
 // corrections and the per-channel requantization values are folded into the
 // packed block. Per NR-column tile the block is
 //   int32 bias'[NR] | int8 W[Kp / KR][NR][KR] | epilogue[NR]...
-// where Kp is K rounded up to KR, padding columns and K positions hold zeros,
+// (W as int16, the same values, in layouts with w_element_size 2: kernels
+// that would otherwise widen every weight on every use), where Kp is K
+// rounded up to KR, padding columns and K positions hold zeros,
 // and the epilogue is float scale[NR] (fp32 rule); or for the fixedpoint
 // rule int32 multiplier[NR], left_shift[NR], right_shift[NR],
 // rounding_mask[NR] (double rounding, gemmlowp) or multiplier[NR],
@@ -28,6 +30,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "kernels/requantization.h"
 
@@ -42,6 +45,7 @@ struct GemmLayout {
   int kr = 1;             // K positions per packed group
   int32_t input_offset = 0;  // added to every A value when packing the panel
   int a_element_size = 1;  // 1: int8/uint8 panel, 2: int16 panel
+  int w_element_size = 1;  // 1: int8 weights, 2: weights widened to int16 at pack time
 };
 
 // What packing needs: the op's weights [N][K], optional bias [N], zero
@@ -100,10 +104,20 @@ void gemm_run_parallel(GemmRunFn* run, const GemmLayout& layout, const GemmRunPa
 
 // Helpers for the drivers: byte sizes inside one packed tile.
 inline int gemm_padded_k(const GemmLayout& layout, int k) { return (k + layout.kr - 1) / layout.kr * layout.kr; }
+// Stores weight number `index` of a tile's W block (starting at w), as
+// int8 or int16 per the layout (packing code).
+inline void gemm_put_weight(const GemmLayout& layout, uint8_t* w, size_t index, int8_t value) {
+  if (layout.w_element_size == 2) {
+    const int16_t wide = value;
+    std::memcpy(w + 2 * index, &wide, sizeof(wide));
+  } else {
+    w[index] = static_cast<uint8_t>(value);
+  }
+}
 inline size_t gemm_epilogue_bytes(RequantRule rule) { return rule == RequantRule::kFp32 ? 4 : 16; }
 inline size_t gemm_tile_bytes(const GemmLayout& layout, RequantRule rule, int k) {
-  return static_cast<size_t>(layout.nr) *
-         (sizeof(int32_t) + static_cast<size_t>(gemm_padded_k(layout, k)) + gemm_epilogue_bytes(rule));
+  const size_t weights = static_cast<size_t>(gemm_padded_k(layout, k)) * static_cast<size_t>(layout.w_element_size);
+  return static_cast<size_t>(layout.nr) * (sizeof(int32_t) + weights + gemm_epilogue_bytes(rule));
 }
 
 }  // namespace qrt

@@ -18,6 +18,10 @@
 //     static const GemmTileFn<Panel>* tiles(const GemmRunParams& p);       // [rows - 1]
 //   };
 //
+// or, instead of tiles(), `static const GemmPanelFn<Panel>* panels(const
+// GemmRunParams& p)`: kernels that run every column tile of a panel
+// themselves (one call per panel, the epilogue's constants set up once).
+//
 // Templates in an unnamed namespace: each ISA's translation unit, built with
 // its own flags, gets its own copy (no inline function shared between
 // instruction sets).
@@ -26,6 +30,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "kernels/x86/gemm_s8.h"
 
@@ -42,6 +47,17 @@ template <typename Panel>
 using GemmTileFn = void (*)(const Panel* panel, size_t kp, const uint8_t* tile, const int32_t* row_corrections,
                             int8_t* c, size_t c_stride, int cols, const GemmEpilogue& e);
 
+// A panel kernel: `rows` rows of the panel times all `n` columns of the
+// packed block (tiles `tile_bytes` apart).
+template <typename Panel>
+using GemmPanelFn = void (*)(const Panel* panel, size_t kp, const uint8_t* packed, size_t tile_bytes, int n,
+                             const int32_t* row_corrections, int8_t* c, size_t c_stride, const GemmEpilogue& e);
+
+template <typename Traits, typename = void>
+struct HasPanelKernels : std::false_type {};
+template <typename Traits>
+struct HasPanelKernels<Traits, std::void_t<decltype(Traits::panels)>> : std::true_type {};
+
 // `gather(row, dst, sum)` packs row `row` of A into dst.
 template <typename Traits, typename Gather>
 void run_panels(const GemmRunParams& p, const void* packed, const Gather& gather, void* scratch, int8_t* c) {
@@ -49,25 +65,45 @@ void run_panels(const GemmRunParams& p, const void* packed, const Gather& gather
   const size_t k = static_cast<size_t>(p.k);
   const size_t kp = static_cast<size_t>(gemm_padded_k(Traits::kLayout, p.k));
   const size_t tile_bytes = gemm_tile_bytes(Traits::kLayout, p.rule, p.k);
-  const GemmTileFn<Panel>* tiles = Traits::tiles(p);
   const GemmEpilogue e{p.output_zero_point, p.output_min, p.output_max};
+  const auto* kernels = [&] {
+    if constexpr (HasPanelKernels<Traits>::value) {
+      return Traits::panels(p);
+    } else {
+      return Traits::tiles(p);
+    }
+  }();
   Panel* panel = static_cast<Panel*>(scratch);
   int32_t corrections[Traits::kMr];
-  for (size_t m0 = 0; m0 < p.m; m0 += Traits::kMr) {
-    const int rows = static_cast<int>(std::min<size_t>(Traits::kMr, p.m - m0));
+  // Rows spread evenly over the fewest panels (M = 49 on 6 rows: 6 6 6 6 5
+  // 5 5 5 5, not 8 x 6 and 1): every panel streams all the weights once,
+  // and a panel of 1 or 2 rows does too little work to hide that.
+  const size_t panels = (p.m + Traits::kMr - 1) / Traits::kMr;
+  const size_t base_rows = panels != 0 ? p.m / panels : 0, longer = panels != 0 ? p.m % panels : 0;
+  for (size_t index = 0, m0 = 0; index < panels; ++index) {
+    const int rows = static_cast<int>(base_rows + (index < longer ? 1 : 0));
     for (int r = 0; r < rows; ++r) {
       Panel* dst = panel + r * kp;
-      typename Traits::Sum sum = Traits::zero_sum();
-      gather(m0 + r, dst, p.filter_zero_point != 0 ? &sum : nullptr);
       for (size_t i = k; i < kp; ++i) dst[i] = 0;
+      if (p.filter_zero_point == 0) {
+        gather(m0 + r, dst, nullptr);
+        continue;
+      }
+      typename Traits::Sum sum = Traits::zero_sum();
+      gather(m0 + r, dst, &sum);
       corrections[r] = Traits::correction(sum, p.filter_zero_point);
     }
     const int32_t* row_corrections = p.filter_zero_point != 0 ? corrections : nullptr;
     const uint8_t* tile = static_cast<const uint8_t*>(packed);
-    for (int n0 = 0; n0 < p.n; n0 += Traits::kNr, tile += tile_bytes) {
-      tiles[rows - 1](panel, kp, tile, row_corrections, c + m0 * p.c_stride + n0, p.c_stride,
-                      std::min(Traits::kNr, p.n - n0), e);
+    if constexpr (HasPanelKernels<Traits>::value) {
+      kernels[rows - 1](panel, kp, tile, tile_bytes, p.n, row_corrections, c + m0 * p.c_stride, p.c_stride, e);
+    } else {
+      for (int n0 = 0; n0 < p.n; n0 += Traits::kNr, tile += tile_bytes) {
+        kernels[rows - 1](panel, kp, tile, row_corrections, c + m0 * p.c_stride + n0, p.c_stride,
+                          std::min(Traits::kNr, p.n - n0), e);
+      }
     }
+    m0 += static_cast<size_t>(rows);
   }
 }
 

@@ -19,10 +19,10 @@ void qs8_igemm_minmax_8x32c4__avx512vnni(const IgemmRunParams& p, const int8_t* 
                                          void* scratch, int8_t* c);
 
 // AVX2: 6 rows x 16 columns, K in pairs, A and W widened to int16 (vpmaddwd:
-// exact for every int8 value, unlike vpmaddubsw, which saturates). The
-// packed weights depend only on NR, KR and the offset, so they are the
-// same as the 4-row tiles' of the dynamic FC below (format nr16 kr2).
-constexpr GemmLayout kQs8Gemm6x16c2Avx2{6, 16, 2, 0, 2};
+// exact for every int8 value, unlike vpmaddubsw, which saturates). W is
+// widened once, at pack time (w_element_size 2): a vpmovsxbw per weight
+// vector in the K loop competes with the vpaddd for the same pipes.
+constexpr GemmLayout kQs8Gemm6x16c2Avx2{6, 16, 2, 0, 2, 2};
 void qs8_gemm_minmax_6x16c2__avx2(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
                                   int8_t* c);
 void qs8_igemm_minmax_6x16c2__avx2(const IgemmRunParams& p, const int8_t* input, const void* packed, void* scratch,

@@ -190,7 +190,7 @@ size_t op_index(const Model& model, const OpDesc& op) { return static_cast<size_
 
 std::string gemm_format(const GemmLayout& layout) {
   return "qs8_gemm_v1 nr" + std::to_string(layout.nr) + " kr" + std::to_string(layout.kr) + " offset" +
-         std::to_string(layout.input_offset);
+         std::to_string(layout.input_offset) + (layout.w_element_size == 2 ? " w16" : "");
 }
 
 // The small-channel direct convolution's packings (conv_smallcin_s8.h): the

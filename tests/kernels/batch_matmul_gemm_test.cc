@@ -144,8 +144,9 @@ const Scales kScales[] = {
 TEST_CASE("batch_matmul gemm: B packing equals gemm_pack of B^T for every GEMM layout", "[batch_matmul_gemm]") {
   // Every layout in the tree (x86 and ARM), whatever this CPU runs. (All
   // have NR a multiple of 4, which keeps every tile's int32 bias aligned.)
-  const GemmLayout layouts[] = {{8, 32, 4, 128, 1}, {6, 16, 4, 128, 1}, {4, 16, 2, 0, 2}, {4, 8, 2, 0, 2},
-                                {4, 16, 1, 0, 2},   {4, 8, 1, 0, 2},    {4, 16, 4, 0, 1}, {8, 8, 8, 0, 1}};
+  const GemmLayout layouts[] = {{8, 32, 4, 128, 1}, {6, 16, 4, 128, 1}, {6, 16, 2, 0, 2, 2}, {4, 16, 2, 0, 2},
+                                {4, 8, 2, 0, 2},     {4, 16, 1, 0, 2},  {4, 8, 1, 0, 2},     {4, 16, 4, 0, 1},
+                                {8, 8, 8, 0, 1}};
   std::mt19937 rng(11);
   for (const GemmLayout& layout : layouts) {
     for (int trial = 0; trial < 12; ++trial) {
@@ -195,6 +196,50 @@ TEST_CASE("batch_matmul gemm: B packing equals gemm_pack of B^T for every GEMM l
       INFO("layout " << layout.mr << "x" << layout.nr << "c" << layout.kr << " offset " << layout.input_offset
                      << " k " << s.k << " n " << s.n << " transpose_b " << s.transpose_b);
       REQUIRE(got == expected);
+    }
+  }
+}
+
+TEST_CASE("gemm_pack: a layout with int16 weights holds the int8 layout's block, weights widened", "[batch_matmul_gemm]") {
+  std::mt19937 rng(12);
+  for (RequantRule rule : {RequantRule::kFp32, RequantRule::kFixedPoint}) {
+    for (int trial = 0; trial < 20; ++trial) {
+      const int n = std::uniform_int_distribution<int>(1, 40)(rng), k = std::uniform_int_distribution<int>(1, 80)(rng);
+      const GemmLayout narrow{6, 16, 2, 0, 2, 1}, wide{6, 16, 2, 0, 2, 2};
+      const std::vector<int8_t> w = random_bytes(static_cast<size_t>(n) * k, rng);
+      std::vector<int32_t> bias(n);
+      for (int32_t& b : bias) b = static_cast<int32_t>(rng());
+      std::vector<float> scales(n, 0.01f);
+      std::vector<QuantizedMultiplier> multipliers(n, QuantizedMultiplier{1 << 30, -3});
+      OutputRequant requant;
+      requant.rule = rule;
+      requant.per_channel = true;
+      requant.scales = scales.data();
+      requant.multipliers = multipliers.data();
+      GemmPackParams g;
+      g.n = n;
+      g.k = k;
+      g.weights = w.data();
+      g.bias = bias.data();
+      g.input_zero_point = trial % 2 == 0 ? -128 : 127;
+      g.filter_zero_point = trial % 3 == 0 ? 0 : -7;
+      g.requant = requant;
+      std::vector<uint8_t> a(gemm_packed_size(narrow, rule, n, k)), b(gemm_packed_size(wide, rule, n, k));
+      gemm_pack(narrow, g, a.data());
+      gemm_pack(wide, g, b.data());
+      const size_t kp = static_cast<size_t>(gemm_padded_k(narrow, k)), weights = 16 * kp;
+      const size_t epilogue = gemm_tile_bytes(narrow, rule, k) - 16 * sizeof(int32_t) - weights;
+      REQUIRE(b.size() == a.size() + weights * ((n + 15) / 16));
+      INFO("n " << n << " k " << k);
+      for (size_t ta = 0, tb = 0; ta < a.size(); ta += gemm_tile_bytes(narrow, rule, k), tb += gemm_tile_bytes(wide, rule, k)) {
+        REQUIRE(std::memcmp(&a[ta], &b[tb], 16 * sizeof(int32_t)) == 0);  // bias
+        for (size_t i = 0; i < weights; ++i) {
+          int16_t wide_value;
+          std::memcpy(&wide_value, &b[tb + 64 + 2 * i], sizeof(wide_value));
+          REQUIRE(int{wide_value} == int{static_cast<int8_t>(a[ta + 64 + i])});
+        }
+        REQUIRE(std::memcmp(&a[ta + 64 + weights], &b[tb + 64 + 2 * weights], epilogue) == 0);
+      }
     }
   }
 }

@@ -300,6 +300,35 @@ void check_every_small_k(const char* isa, uint32_t seed, int max_k) {
   }
 }
 
+// Every N from 1 to 40 (whole 16-column tiles, then a last tile of 1 to 15
+// columns, at most 8 of them on half the vectors) against every M from 1 to
+// 13 (a whole 6-row panel, then 1 to 5 rows), K from 1 to 80, under all
+// three epilogues, with per-tensor weights (row corrections) every other
+// case and zero points at the ends of the range.
+void check_every_n_and_m(const char* isa, uint32_t seed) {
+  const qrt::KernelTable* table = table_or_skip(isa);
+  if (table == nullptr) return;
+  std::mt19937 rng(seed);
+  for (int n = 1; n <= 40; ++n) {
+    for (size_t m = 1; m <= 13; ++m) {
+      const int mode = static_cast<int>((n + m) % 3);
+      GemmCase c = random_case(rng, mode == 0 ? RequantRule::kFp32 : RequantRule::kFixedPoint);
+      c.rounding = mode == 2 ? qrt::FixedPointRounding::kSingle : qrt::FixedPointRounding::kDouble;
+      c.m = m;
+      c.n = n;
+      c.k = uniform(rng, 1, 80);
+      c.per_channel = (n + m) % 2 == 0;
+      c.input_zero_point = pick(rng, {-128, 127, uniform(rng, -128, 127)});
+      c.filter_zero_point = c.per_channel ? 0 : pick(rng, {-128, 127, uniform(rng, -127, 126)});
+      c.output_zero_point = pick(rng, {-128, 127, uniform(rng, -128, 127)});
+      c.weight_scales.assign(c.per_channel ? n : 1, c.weight_scales[0]);
+      const Data d = random_data(c, rng);
+      INFO(table->gemm.name << ": " << c.describe());
+      REQUIRE(run_gemm(table->gemm, c, d) == run_reference(c, d));
+    }
+  }
+}
+
 // A 1x1 convolution over a batch of images is the same GEMM over pixels.
 void check_pointwise_conv(const char* isa) {
   const qrt::KernelTable* table = table_or_skip(isa);
@@ -358,6 +387,11 @@ TEST_CASE("x86 gemm: qs8_gemm 6x16c2 avx2 equals the reference for every K from 
   check_every_small_k("avx2", 5, 80);
 }
 
+TEST_CASE("x86 gemm: qs8_gemm 6x16c2 avx2 equals the reference for every N from 1 to 40 and M from 1 to 13",
+          "[x86_gemm]") {
+  check_every_n_and_m("avx2", 6);
+}
+
 TEST_CASE("x86 gemm: qs8_gemm 8x32c4 avx512vnni equals the reference on random cases", "[x86_gemm]") {
   check_random_cases("avx512vnni", 2, 300);
 }
@@ -395,6 +429,10 @@ TEST_CASE("x86 gemm long: qs8_gemm 6x16c2 avx2, 5000 random cases per rule", "[x
 
 TEST_CASE("x86 gemm long: qs8_gemm 6x16c2 avx2, every K from 1 to 300", "[x86_gemm][.long]") {
   for (uint32_t seed = 201; seed < 211; ++seed) check_every_small_k("avx2", seed, 300);
+}
+
+TEST_CASE("x86 gemm long: qs8_gemm 6x16c2 avx2, every N from 1 to 40 and M from 1 to 13", "[x86_gemm][.long]") {
+  for (uint32_t seed = 301; seed < 321; ++seed) check_every_n_and_m("avx2", seed);
 }
 
 TEST_CASE("x86 gemm long: qs8_gemm 8x32c4 avx512vnni, 5000 random cases per rule", "[x86_gemm][.long]") {

@@ -379,16 +379,16 @@ TEST_CASE("packed weights: malformed packed_weights entries fail the load", "[pa
     qrt_model_destroy(model);
     return std::make_pair(status, std::string(qrt_last_error()));
   };
-  auto [status, message] = load_with(9, "qs8_gemm_v1 nr16 kr2 offset0", std::vector<uint8_t>(64));
+  auto [status, message] = load_with(9, "qs8_gemm_v1 nr16 kr2 offset0 w16", std::vector<uint8_t>(64));
   CHECK(status == QRT_INVALID_MODEL);
   CHECK(message.find("op index 9 out of range") != std::string::npos);
-  std::tie(status, message) = load_with(3, "qs8_gemm_v1 nr16 kr2 offset0", std::vector<uint8_t>(64));  // RESHAPE
+  std::tie(status, message) = load_with(3, "qs8_gemm_v1 nr16 kr2 offset0 w16", std::vector<uint8_t>(64));  // RESHAPE
   CHECK(status == QRT_INVALID_MODEL);
   CHECK(message.find("has no packed weights") != std::string::npos);
   std::tie(status, message) = load_with(0, "", std::vector<uint8_t>(64));
   CHECK(status == QRT_INVALID_MODEL);
   CHECK(message.find("format") != std::string::npos);
-  std::tie(status, message) = load_with(0, "qs8_gemm_v1 nr16 kr2 offset0", {});
+  std::tie(status, message) = load_with(0, "qs8_gemm_v1 nr16 kr2 offset0 w16", {});
   CHECK(status == QRT_INVALID_MODEL);
   CHECK(message.find("is empty") != std::string::npos);
 }

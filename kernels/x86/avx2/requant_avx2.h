@@ -9,7 +9,10 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace qrt::x86::avx2 {
 namespace {
@@ -138,6 +141,118 @@ enum class Mode { kFp32, kFixedPointDouble, kFixedPointSingle };
 inline __m128i pack16(__m256i a, __m256i b) {
   const __m256i words = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8);
   return _mm_packs_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
+}
+
+
+// Adds each row's correction (gemm_driver.h; nullptr: none) to its accumulators.
+template <int ROWS, int VECTORS>
+inline __attribute__((always_inline)) void add_row_corrections(__m256i (&acc)[ROWS][VECTORS],
+                                                               const int32_t* row_corrections) {
+  if (row_corrections == nullptr) return;
+#pragma GCC unroll 6
+  for (int r = 0; r < ROWS; ++r) {
+    const __m256i correction = _mm256_set1_epi32(row_corrections[r]);
+#pragma GCC unroll 2
+    for (int v = 0; v < VECTORS; ++v) acc[r][v] = _mm256_add_epi32(acc[r][v], correction);
+  }
+}
+
+// Stores the first `cols` (1 to 16) bytes of one row of a 16-column tile.
+inline void store_row16(int8_t* c, __m128i bytes, int cols) {
+  if (cols == 16) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(c), bytes);
+    return;
+  }
+  // Piecewise, lowest bytes first, without a round trip through memory.
+  if (cols & 8) {
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(c), bytes);
+    bytes = _mm_srli_si128(bytes, 8);
+    c += 8;
+  }
+  uint32_t low = static_cast<uint32_t>(_mm_cvtsi128_si32(bytes));
+  if (cols & 4) {
+    std::memcpy(c, &low, 4);
+    low = static_cast<uint32_t>(_mm_extract_epi32(bytes, 1));
+    c += 4;
+  }
+  if (cols & 2) {
+    const uint16_t pair = static_cast<uint16_t>(low);
+    std::memcpy(c, &pair, 2);
+    low >>= 16;
+    c += 2;
+  }
+  if (cols & 1) *c = static_cast<int8_t>(low);
+}
+
+// The end of a 16-column GEMM tile (the AVX2 and AVX-VNNI kernels): ROWS
+// rows of VECTORS (1 or 2) accumulator vectors of 8 columns, requantized
+// with the tile's epilogue values (gemm_s8.h: each value laid out for the
+// whole tile, two vectors), and the first `cols` bytes of each row stored.
+// VECTORS == 1 serves a last tile of at most 8 columns.
+template <int ROWS, Mode MODE, int VECTORS>
+inline __attribute__((always_inline)) void requantize_store_tile(__m256i (&acc)[ROWS][VECTORS],
+                                                                 const uint8_t* epilogue, int32_t zero_point,
+                                                                 int32_t min, int32_t max, int8_t* c,
+                                                                 size_t c_stride, int cols) {
+  static_assert(VECTORS == 1 || VECTORS == 2, "a tile is 16 columns, two vectors");
+  constexpr int kTileVectors = 2;
+  // Requantized values without the zero point; the byte ending adds it and
+  // clamps.
+  if constexpr (MODE == Mode::kFp32) {
+    const __m256 hi = _mm256_set1_ps(static_cast<float>(max - zero_point));
+#pragma GCC unroll 2
+    for (int v = 0; v < VECTORS; ++v) {
+      const __m256 scale = _mm256_loadu_ps(reinterpret_cast<const float*>(epilogue) + 8 * v);
+#pragma GCC unroll 6
+      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_fp32_unshifted(acc[r][v], scale, hi);
+    }
+  } else if constexpr (MODE == Mode::kFixedPointSingle) {
+    const __m256i lo = _mm256_set1_epi64x(min - zero_point);
+    const __m256i hi = _mm256_set1_epi64x(max - zero_point);
+    const __m256i* values = reinterpret_cast<const __m256i*>(epilogue);
+#pragma GCC unroll 2
+    for (int v = 0; v < VECTORS; ++v) {
+      const SingleRoundingColumns columns = single_rounding_columns(values + v, values + kTileVectors + v);
+#pragma GCC unroll 6
+      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_single_unshifted(acc[r][v], columns, lo, hi);
+    }
+  } else {
+    const __m256i* values = reinterpret_cast<const __m256i*>(epilogue);
+#pragma GCC unroll 2
+    for (int v = 0; v < VECTORS; ++v) {
+      const __m256i multiplier = _mm256_loadu_si256(values + v);
+      const __m256i left = _mm256_loadu_si256(values + kTileVectors + v);
+      const __m256i right = _mm256_loadu_si256(values + 2 * kTileVectors + v);
+      const __m256i mask = _mm256_loadu_si256(values + 3 * kTileVectors + v);
+#pragma GCC unroll 6
+      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_fixedpoint_unshifted(acc[r][v], multiplier, left, right, mask);
+    }
+  }
+  const ByteEnding ending = byte_ending(zero_point, min, max);
+  if constexpr (VECTORS == 2) {
+#pragma GCC unroll 3
+    for (int r = 0; r < ROWS; r += 2) {
+      // An odd last row is paired with itself; only its low half is stored.
+      const int r1 = r + 1 < ROWS ? r + 1 : r;
+      const __m256i bytes = bytes_of_two_rows(acc[r][0], acc[r][1], acc[r1][0], acc[r1][1], ending);
+      store_row16(c + r * c_stride, _mm256_castsi256_si128(bytes), cols);
+      if (r + 1 < ROWS) store_row16(c + (r + 1) * c_stride, _mm256_extracti128_si256(bytes, 1), cols);
+    }
+  } else {
+    // Four rows of 8 per byte vector, 8 bytes each in row order (rows past
+    // ROWS repeat the last one and are not stored).
+#pragma GCC unroll 2
+    for (int r = 0; r < ROWS; r += 4) {
+      const __m256i bytes = bytes_of_two_rows(acc[r][0], acc[std::min(r + 1, ROWS - 1)][0],
+                                              acc[std::min(r + 2, ROWS - 1)][0],
+                                              acc[std::min(r + 3, ROWS - 1)][0], ending);
+      const __m128i low = _mm256_castsi256_si128(bytes), high = _mm256_extracti128_si256(bytes, 1);
+      store_row16(c + r * c_stride, low, cols);
+      if (r + 1 < ROWS) store_row16(c + (r + 1) * c_stride, _mm_srli_si128(low, 8), cols);
+      if (r + 2 < ROWS) store_row16(c + (r + 2) * c_stride, high, cols);
+      if (r + 3 < ROWS) store_row16(c + (r + 3) * c_stride, _mm_srli_si128(high, 8), cols);
+    }
+  }
 }
 
 }  // namespace

@@ -12,7 +12,6 @@
 // arithmetic: exact. The epilogues are the AVX2 kernels' (requant_avx2.h).
 #include <immintrin.h>
 
-#include <algorithm>
 #include <cstring>
 
 #include "kernels/x86/avx2/requant_avx2.h"
@@ -35,18 +34,6 @@ int32_t load_u32(const uint8_t* p) {
   int32_t v;
   std::memcpy(&v, p, sizeof(v));
   return v;
-}
-
-// Stores one row's 16 bytes (the low or high half of a row pair), or its
-// first `cols`.
-inline void store_row(int8_t* c, __m128i bytes, int cols) {
-  if (cols == kNr) {
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(c), bytes);
-  } else {
-    alignas(16) int8_t buffer[16];
-    _mm_store_si128(reinterpret_cast<__m128i*>(buffer), bytes);
-    std::memcpy(c, buffer, static_cast<size_t>(cols));
-  }
 }
 
 // One tile: ROWS (<= kMr) rows of the packed panel against one packed
@@ -73,53 +60,8 @@ void gemm_tile(const uint8_t* panel, size_t kp, const uint8_t* tile, const int32
       acc[r][1] = _mm256_dpbusd_avx_epi32(acc[r][1], av, w1);
     }
   }
-  if (row_corrections != nullptr) {
-#pragma GCC unroll 6
-    for (int r = 0; r < ROWS; ++r) {
-      const __m256i correction = _mm256_set1_epi32(row_corrections[r]);
-      acc[r][0] = _mm256_add_epi32(acc[r][0], correction);
-      acc[r][1] = _mm256_add_epi32(acc[r][1], correction);
-    }
-  }
-  // Per value, kVectors vectors of 8 columns (gemm_s8.h). Requantized
-  // without the zero point; the byte ending (requant_avx2.h) adds it and
-  // clamps.
-  const __m256i* values = reinterpret_cast<const __m256i*>(w);
-  if constexpr (MODE == Mode::kFp32) {
-    const __m256 hi = _mm256_set1_ps(static_cast<float>(e.max - e.zero_point));
-#pragma GCC unroll 2
-    for (int v = 0; v < kVectors; ++v) {
-      const __m256 scale = _mm256_loadu_ps(reinterpret_cast<const float*>(values + v));
-#pragma GCC unroll 6
-      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_fp32_unshifted(acc[r][v], scale, hi);
-    }
-  } else if constexpr (MODE == Mode::kFixedPointSingle) {
-    const __m256i lo = _mm256_set1_epi64x(e.min - e.zero_point);
-    const __m256i hi = _mm256_set1_epi64x(e.max - e.zero_point);
-    for (int v = 0; v < kVectors; ++v) {
-      const SingleRoundingColumns columns = single_rounding_columns(values + v, values + kVectors + v);
-#pragma GCC unroll 6
-      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_single_unshifted(acc[r][v], columns, lo, hi);
-    }
-  } else {
-    for (int v = 0; v < kVectors; ++v) {
-      const __m256i multiplier = _mm256_loadu_si256(values + v);
-      const __m256i left = _mm256_loadu_si256(values + kVectors + v);
-      const __m256i right = _mm256_loadu_si256(values + 2 * kVectors + v);
-      const __m256i mask = _mm256_loadu_si256(values + 3 * kVectors + v);
-#pragma GCC unroll 6
-      for (int r = 0; r < ROWS; ++r) acc[r][v] = requant_fixedpoint_unshifted(acc[r][v], multiplier, left, right, mask);
-    }
-  }
-  const ByteEnding ending = byte_ending(e.zero_point, e.min, e.max);
-#pragma GCC unroll 3
-  for (int r = 0; r < ROWS; r += 2) {
-    // An odd last row is paired with itself; only its low half is stored.
-    const int r1 = r + 1 < ROWS ? r + 1 : r;
-    const __m256i bytes = bytes_of_two_rows(acc[r][0], acc[r][1], acc[r1][0], acc[r1][1], ending);
-    store_row(c + r * c_stride, _mm256_castsi256_si128(bytes), cols);
-    if (r + 1 < ROWS) store_row(c + (r + 1) * c_stride, _mm256_extracti128_si256(bytes, 1), cols);
-  }
+  add_row_corrections(acc, row_corrections);
+  requantize_store_tile<ROWS, MODE, kVectors>(acc, w, e.zero_point, e.min, e.max, c, c_stride, cols);
 }
 
 using TileFn = GemmTileFn<uint8_t>;
