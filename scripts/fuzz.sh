@@ -43,11 +43,14 @@ jobs=${QRT_JOBS:-$(nproc)}
 mkdir -p "$build"
 exec 9> "$build/.lock"
 flock 9
-if [ ! -f "$build/build.ninja" ]; then
-  # -O1 with assertions on: kernels' asserts are invariants the loader must guarantee;
-  # line tables are enough to symbolize reports and compile faster than -g.
+# -O1 with assertions on: kernels' asserts are invariants the loader must guarantee;
+# line tables are enough to symbolize reports and compile faster than -g.
+# QRT_FUZZ_OPT=-O0 (scripts/test.sh, whose runs last seconds) builds in about
+# half the time and fuzzes slower; the folder is reconfigured when it changes.
+flags="${QRT_FUZZ_OPT:--O1} -gline-tables-only"
+if [ ! -f "$build/build.ninja" ] || ! grep -qxF "CMAKE_CXX_FLAGS_DEBUG:STRING=$flags" "$build/CMakeCache.txt"; then
   CC=$CC CXX=$CXX cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-    -DCMAKE_C_FLAGS_DEBUG="-O1 -gline-tables-only" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" \
+    -DCMAKE_C_FLAGS_DEBUG="$flags" -DCMAKE_CXX_FLAGS_DEBUG="$flags" \
     -DQRT_BUILD_FUZZERS=ON -DQRT_BUILD_TESTS=OFF > /dev/null
 fi
 cmake --build "$build" -j "$jobs" --target "qrt_${target}_fuzzer" qrt_fuzz_seeds qrt_make_example
