@@ -45,8 +45,8 @@ exec 9> "$build/.lock"
 flock 9
 # -O1 with assertions on: kernels' asserts are invariants the loader must guarantee;
 # line tables are enough to symbolize reports and compile faster than -g.
-# QRT_FUZZ_OPT=-O0 (scripts/test.sh, whose runs last seconds) builds in about
-# half the time and fuzzes slower; the folder is reconfigured when it changes.
+# QRT_FUZZ_OPT=-O0 (scripts/test.sh, whose runs last seconds) builds in about 60%
+# of the time and fuzzes 2-7x slower; the folder is reconfigured when it changes.
 flags="${QRT_FUZZ_OPT:--O1} -gline-tables-only"
 if [ ! -f "$build/build.ninja" ] || ! grep -qxF "CMAKE_CXX_FLAGS_DEBUG:STRING=$flags" "$build/CMakeCache.txt"; then
   CC=$CC CXX=$CXX cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \

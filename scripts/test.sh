@@ -47,9 +47,9 @@ QRT_JOBS="$jobs" scripts/test-arm.sh
 # Fuzzers (docs/security.md): each libFuzzer target for QRT_FUZZ_SECONDS
 # (default 10) from its seed corpus, when clang and its libFuzzer runtime are
 # installed; QRT_FUZZ_SECONDS=0 skips them. A finding fails the run and is kept
-# in build/fuzz/crashes/. Costs the clang build (a few minutes, at -O0: half
-# the time of fuzz.sh's default -O1, for a quarter of its executions in these
-# short runs) plus 5 x 10 s. Long runs: scripts/fuzz.sh TARGET SECONDS.
+# in build/fuzz/crashes/. Costs the clang build (a few minutes, at -O0: about
+# 60% of the compiling of fuzz.sh's default -O1, for 2-7x fewer executions in
+# these short runs) plus 5 x 10 s. Long runs: scripts/fuzz.sh TARGET SECONDS.
 fuzz_seconds=${QRT_FUZZ_SECONDS:-10}
 if [ "$fuzz_seconds" -gt 0 ]; then
   for target in qfb_load_prepare_invoke tflite_import onnx_import npy image; do
