@@ -156,6 +156,16 @@ struct DynamicFcKernel {
 struct KernelTable {
   const char* isa = "reference";
   GemmKernel gemm;
+  // The GEMM for M <= gemm_few_rows_max (batch-1 FULLY_CONNECTED, 1x1
+  // convolutions of a few pixels), where every weight is streamed for each
+  // panel of few rows: a layout with fewer bytes per weight than gemm's.
+  // run == nullptr: gemm serves every M.
+  GemmKernel gemm_few_rows;
+  size_t gemm_few_rows_max = 0;
+  // The GEMM an M-row product runs.
+  const GemmKernel& gemm_for_rows(size_t m) const {
+    return gemm_few_rows.run != nullptr && m <= gemm_few_rows_max ? gemm_few_rows : gemm;
+  }
   ConvKernel conv;
   ConvSmallCinKernel conv_smallcin;
   DwconvKernel dwconv;

@@ -25,6 +25,15 @@ struct Shape {
 
 constexpr Shape kShapes[] = {
     {"fully_connected_1280x1000", 1, 1, 1280, 1000},
+    {"fully_connected_1280x1000_m2", 2, 1, 1280, 1000},
+    {"fully_connected_1280x1000_m4", 4, 1, 1280, 1000},
+    {"fully_connected_1280x1000_m6", 6, 1, 1280, 1000},
+    {"fully_connected_1280x1000_m12", 12, 1, 1280, 1000},
+    {"fully_connected_1280x1000_m24", 24, 1, 1280, 1000},
+    {"fully_connected_768x3072_m1", 1, 1, 768, 3072},
+    {"fully_connected_768x3072_m8", 8, 1, 768, 3072},
+    {"fully_connected_768x3072_m48", 48, 1, 768, 3072},
+    {"conv1x1_7x7_320x1280", 7, 7, 320, 1280},
     {"conv1x1_56x56_64x64", 56, 56, 64, 64},
     {"conv1x1_56x56_24x144", 56, 56, 24, 144},
 };
@@ -118,11 +127,13 @@ bool register_benchmarks() {
     for (const char* isa : {"sse41", "avx2", "avxvnni", "avx512vnni"}) {
       std::string error;
       const qrt::KernelTable* table = qrt::find_kernel_table(isa, &error);
-      if (table == nullptr || table->gemm.run == nullptr) continue;
-      const qrt::GemmKernel* g = &table->gemm;
-      benchmark::RegisterBenchmark((std::string(s.name) + "/" + g->name).c_str(),
-                                   [&s, g](benchmark::State& st) { run_gemm(st, s, *g); })
-          ->Arg(0)->Arg(1)->ArgName("fp32");
+      if (table == nullptr) continue;
+      for (const qrt::GemmKernel* g : {&table->gemm, &table->gemm_few_rows}) {
+        if (g->run == nullptr) continue;
+        benchmark::RegisterBenchmark((std::string(s.name) + "/" + g->name).c_str(),
+                                     [&s, g](benchmark::State& st) { run_gemm(st, s, *g); })
+            ->Arg(0)->Arg(1)->ArgName("fp32");
+      }
     }
   }
   return true;

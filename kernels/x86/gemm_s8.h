@@ -27,6 +27,13 @@ void qs8_gemm_minmax_6x16c2__avx2(const GemmRunParams& p, const int8_t* a, const
                                   int8_t* c);
 void qs8_igemm_minmax_6x16c2__avx2(const IgemmRunParams& p, const int8_t* input, const void* packed, void* scratch,
                                    int8_t* c);
+// The same tiles on weights packed as int8 and widened in the K loop: for
+// GEMMs of few rows (batch-1 FULLY_CONNECTED), which stream every weight
+// once per row panel, so bytes cost more there than the widening; and half
+// the packed memory.
+constexpr GemmLayout kQs8Gemm6x16c2W8Avx2{6, 16, 2, 0, 2, 1};
+void qs8_gemm_minmax_6x16c2_w8__avx2(const GemmRunParams& p, const int8_t* a, const void* packed, void* scratch,
+                                     int8_t* c);
 
 // AVX-VNNI (the VEX-encoded vpdpbusd of Alder Lake and Zen 4, 256-bit): 6
 // rows x 16 columns, K in groups of 4, A flipped to uint8 (+128) as on

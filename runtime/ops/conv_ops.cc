@@ -686,7 +686,7 @@ Status prepare_conv2d(const Model& model, const OpDesc& op, const KernelTable& k
                          p.output_height == p.input_height && p.output_width == p.input_width;
   if (pointwise && kernels.gemm.run != nullptr) {
     const size_t pixels = static_cast<size_t>(p.batch) * p.input_height * p.input_width;
-    return PackedGemmOp::make(model, kernels.gemm,
+    return PackedGemmOp::make(model, kernels.gemm_for_rows(pixels),
                               gemm_pack_params(*s.input, *s.weights, s.bias, p.output_channels, p.input_channels,
                                                epilogue.requant),
                               pixels, op, prepared);
@@ -757,7 +757,7 @@ Status prepare_fully_connected(const Model& model, const OpDesc& op, const Kerne
   const fb::Activation activation = op.op->options_as_FullyConnectedOptions()->activation();
   OutputRequantStorage epilogue = make_epilogue(op, *s.input, *s.weights, *s.output, activation);
   if (kernels.gemm.run != nullptr) {
-    return PackedGemmOp::make(model, kernels.gemm,
+    return PackedGemmOp::make(model, kernels.gemm_for_rows(static_cast<size_t>(p.batch)),
                               gemm_pack_params(*s.input, *s.weights, s.bias, p.output_depth, p.input_depth,
                                                epilogue.requant),
                               static_cast<size_t>(p.batch), op, prepared);

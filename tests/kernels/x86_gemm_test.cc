@@ -200,19 +200,23 @@ const qrt::KernelTable* table_or_skip(const char* isa) {
   return table;
 }
 
-void check_random_cases(const char* isa, uint32_t seed, int cases) {
+// Which of a table's GEMM kernels a check runs.
+using GemmSlot = GemmKernel qrt::KernelTable::*;
+
+void check_random_cases(const char* isa, uint32_t seed, int cases, GemmSlot slot = &qrt::KernelTable::gemm) {
   const qrt::KernelTable* table = table_or_skip(isa);
   if (table == nullptr) return;
-  REQUIRE(table->gemm.run != nullptr);
+  const GemmKernel& g = table->*slot;
+  REQUIRE(g.run != nullptr);
   std::mt19937 rng(seed);
   int checked = 0;
   for (RequantRule rule : {RequantRule::kFixedPoint, RequantRule::kFp32}) {
     for (int i = 0; i < cases; ++i) {
       const GemmCase c = random_case(rng, rule);
       const Data d = random_data(c, rng);
-      INFO(table->gemm.name << " case " << i << ": " << c.describe());
+      INFO(g.name << " case " << i << ": " << c.describe());
       const std::vector<int8_t> expected = run_reference(c, d);
-      const std::vector<int8_t> actual = run_gemm(table->gemm, c, d);
+      const std::vector<int8_t> actual = run_gemm(g, c, d);
       if (actual != expected) {
         for (size_t j = 0; j < expected.size(); ++j) {
           INFO("first difference at row " << j / c.n << " column " << j % c.n);
@@ -226,9 +230,10 @@ void check_random_cases(const char* isa, uint32_t seed, int cases) {
 }
 
 // Corners every kernel must get right, beyond the random sweep.
-void check_corner_cases(const char* isa) {
+void check_corner_cases(const char* isa, GemmSlot slot = &qrt::KernelTable::gemm) {
   const qrt::KernelTable* table = table_or_skip(isa);
   if (table == nullptr) return;
+  const GemmKernel& g = table->*slot;
   std::mt19937 rng(7);
   for (int mode = 0; mode < 3; ++mode) {
     const RequantRule rule = mode == 0 ? RequantRule::kFp32 : RequantRule::kFixedPoint;
@@ -250,13 +255,13 @@ void check_corner_cases(const char* isa) {
             c.weight_scales.assign(per_channel ? n : 1, 0.004f);
             c.saturating = true;
             const Data d = random_data(c, rng);
-            INFO(table->gemm.name << ": " << c.describe());
-            REQUIRE(run_gemm(table->gemm, c, d) == run_reference(c, d));
+            INFO(g.name << ": " << c.describe());
+            REQUIRE(run_gemm(g, c, d) == run_reference(c, d));
             // Scales that clamp everything, and a real multiplier of 2^-40.
             c.weight_scales.assign(per_channel ? n : 1, 200.0f);
-            REQUIRE(run_gemm(table->gemm, c, d) == run_reference(c, d));
+            REQUIRE(run_gemm(g, c, d) == run_reference(c, d));
             c.weight_scales.assign(per_channel ? n : 1, 1e-13f);
-            REQUIRE(run_gemm(table->gemm, c, d) == run_reference(c, d));
+            REQUIRE(run_gemm(g, c, d) == run_reference(c, d));
             // Powers of two: Q31 multiplier 2^30, so the doubling high
             // multiply and the float product hit exact ties (half up in the
             // one, half even in the other).
@@ -264,7 +269,7 @@ void check_corner_cases(const char* isa) {
             c.output_scale = 1.0f;
             for (size_t i = 0; i < c.weight_scales.size(); ++i) c.weight_scales[i] = std::ldexp(1.0f, -1 - int(i % 12));
             const Data small = random_data(c, rng);
-            REQUIRE(run_gemm(table->gemm, c, small) == run_reference(c, small));
+            REQUIRE(run_gemm(g, c, small) == run_reference(c, small));
             c.input_scale = 0.02f;
             c.output_scale = 0.05f;
           }
@@ -277,9 +282,10 @@ void check_corner_cases(const char* isa) {
 // Every K from 1 to max_k under all three epilogues, with M past a whole
 // number of row tiles and N past a whole number of column tiles: small K is
 // where the tile's epilogue (not the K loop) decides the bytes' path.
-void check_every_small_k(const char* isa, uint32_t seed, int max_k) {
+void check_every_small_k(const char* isa, uint32_t seed, int max_k, GemmSlot slot = &qrt::KernelTable::gemm) {
   const qrt::KernelTable* table = table_or_skip(isa);
   if (table == nullptr) return;
+  const GemmKernel& g = table->*slot;
   std::mt19937 rng(seed);
   for (int k = 1; k <= max_k; ++k) {
     for (int mode = 0; mode < 3; ++mode) {
@@ -294,8 +300,8 @@ void check_every_small_k(const char* isa, uint32_t seed, int max_k) {
         c.weight_scales.assign(c.per_channel ? n : 1, scale);
       }
       const Data d = random_data(c, rng);
-      INFO(table->gemm.name << ": " << c.describe());
-      REQUIRE(run_gemm(table->gemm, c, d) == run_reference(c, d));
+      INFO(g.name << ": " << c.describe());
+      REQUIRE(run_gemm(g, c, d) == run_reference(c, d));
     }
   }
 }
@@ -305,9 +311,10 @@ void check_every_small_k(const char* isa, uint32_t seed, int max_k) {
 // 13 (a whole 6-row panel, then 1 to 5 rows), K from 1 to 80, under all
 // three epilogues, with per-tensor weights (row corrections) every other
 // case and zero points at the ends of the range.
-void check_every_n_and_m(const char* isa, uint32_t seed) {
+void check_every_n_and_m(const char* isa, uint32_t seed, GemmSlot slot = &qrt::KernelTable::gemm) {
   const qrt::KernelTable* table = table_or_skip(isa);
   if (table == nullptr) return;
+  const GemmKernel& g = table->*slot;
   std::mt19937 rng(seed);
   for (int n = 1; n <= 40; ++n) {
     for (size_t m = 1; m <= 13; ++m) {
@@ -323,16 +330,17 @@ void check_every_n_and_m(const char* isa, uint32_t seed) {
       c.output_zero_point = pick(rng, {-128, 127, uniform(rng, -128, 127)});
       c.weight_scales.assign(c.per_channel ? n : 1, c.weight_scales[0]);
       const Data d = random_data(c, rng);
-      INFO(table->gemm.name << ": " << c.describe());
-      REQUIRE(run_gemm(table->gemm, c, d) == run_reference(c, d));
+      INFO(g.name << ": " << c.describe());
+      REQUIRE(run_gemm(g, c, d) == run_reference(c, d));
     }
   }
 }
 
 // A 1x1 convolution over a batch of images is the same GEMM over pixels.
-void check_pointwise_conv(const char* isa) {
+void check_pointwise_conv(const char* isa, GemmSlot slot = &qrt::KernelTable::gemm) {
   const qrt::KernelTable* table = table_or_skip(isa);
   if (table == nullptr) return;
+  const GemmKernel& g = table->*slot;
   std::mt19937 rng(11);
   for (RequantRule rule : {RequantRule::kFixedPoint, RequantRule::kFp32}) {
     for (int trial = 0; trial < 20; ++trial) {
@@ -353,9 +361,9 @@ void check_pointwise_conv(const char* isa) {
       p.requant = rq.requant;
       std::vector<int8_t> expected(c.m * c.n);
       qrt::reference::conv2d_s8(p, d.a.data(), d.w.data(), c.bias ? d.bias.data() : nullptr, expected.data());
-      INFO(table->gemm.name << " 1x1 conv " << p.batch << "x" << p.input_height << "x" << p.input_width << ": "
+      INFO(g.name << " 1x1 conv " << p.batch << "x" << p.input_height << "x" << p.input_width << ": "
                             << c.describe());
-      REQUIRE(run_gemm(table->gemm, c, d) == expected);
+      REQUIRE(run_gemm(g, c, d) == expected);
     }
   }
 }
@@ -390,6 +398,24 @@ TEST_CASE("x86 gemm: qs8_gemm 6x16c2 avx2 equals the reference for every K from 
 TEST_CASE("x86 gemm: qs8_gemm 6x16c2 avx2 equals the reference for every N from 1 to 40 and M from 1 to 13",
           "[x86_gemm]") {
   check_every_n_and_m("avx2", 6);
+}
+
+// The same tiles on int8 weights, for GEMMs of few rows.
+constexpr GemmSlot kFewRows = &qrt::KernelTable::gemm_few_rows;
+
+TEST_CASE("x86 gemm: qs8_gemm 6x16c2 w8 avx2 equals the reference on random cases", "[x86_gemm]") {
+  check_random_cases("avx2", 7, 300, kFewRows);
+}
+
+TEST_CASE("x86 gemm: qs8_gemm 6x16c2 w8 avx2 corner cases", "[x86_gemm]") { check_corner_cases("avx2", kFewRows); }
+
+TEST_CASE("x86 gemm: qs8_gemm 6x16c2 w8 avx2 equals the reference for every K from 1 to 80", "[x86_gemm]") {
+  check_every_small_k("avx2", 8, 80, kFewRows);
+}
+
+TEST_CASE("x86 gemm: qs8_gemm 6x16c2 w8 avx2 equals the reference for every N from 1 to 40 and M from 1 to 13",
+          "[x86_gemm]") {
+  check_every_n_and_m("avx2", 9, kFewRows);
 }
 
 TEST_CASE("x86 gemm: qs8_gemm 8x32c4 avx512vnni equals the reference on random cases", "[x86_gemm]") {
@@ -433,6 +459,10 @@ TEST_CASE("x86 gemm long: qs8_gemm 6x16c2 avx2, every K from 1 to 300", "[x86_ge
 
 TEST_CASE("x86 gemm long: qs8_gemm 6x16c2 avx2, every N from 1 to 40 and M from 1 to 13", "[x86_gemm][.long]") {
   for (uint32_t seed = 301; seed < 321; ++seed) check_every_n_and_m("avx2", seed);
+}
+
+TEST_CASE("x86 gemm long: qs8_gemm 6x16c2 w8 avx2, 5000 random cases per rule", "[x86_gemm][.long]") {
+  check_random_cases("avx2", 105, 5000, kFewRows);
 }
 
 TEST_CASE("x86 gemm long: qs8_gemm 8x32c4 avx512vnni, 5000 random cases per rule", "[x86_gemm][.long]") {

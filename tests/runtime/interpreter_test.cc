@@ -146,7 +146,7 @@ TEST_CASE("interpreter: the arena reuses memory and reports the kernels", "[inte
                       : table->conv.run        ? table->conv.name
                                                : "conv2d_s8_reference"));
   REQUIRE(interpreter.prepared_op(4).kernel_name() ==
-          std::string(table->gemm.run ? table->gemm.name : "fully_connected_s8_reference"));
+          std::string(table->gemm.run ? table->gemm_for_rows(1).name : "fully_connected_s8_reference"));
 }
 
 TEST_CASE("interpreter: one model, many interpreters on many threads", "[interpreter][threads]") {

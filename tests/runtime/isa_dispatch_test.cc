@@ -570,6 +570,63 @@ TEST_CASE("isa dispatch: first layers (1 to 4 input channels) give the reference
   }
 }
 
+// input [rows, 300] -> FULLY_CONNECTED per-channel 300->70
+//   -> FULLY_CONNECTED per-tensor (zero point -3) 70->19 -> output [rows, 19].
+std::vector<uint8_t> classifier_model(int rows, fb::RequantRule rule) {
+  std::mt19937 rng(static_cast<uint32_t>(rows));
+  QfbWriter w;
+  int x = w.add_tensor("input", fb::DType::INT8, {rows, 300}, {0.03f}, {-9});
+  auto fc = [&](int input, int depth, int out_c, bool per_channel, int32_t weight_zp, float out_scale,
+                const std::string& name) {
+    std::vector<float> scales(per_channel ? out_c : 1, 0.002f);
+    const int weights = w.add_constant(name + "/w", fb::DType::INT8, {out_c, depth},
+                                       test::random_int8_bytes(size_t(out_c) * depth, rng, -128, 127), scales,
+                                       std::vector<int32_t>(scales.size(), weight_zp), per_channel ? 0 : -1);
+    const int bias = w.add_constant(name + "/b", fb::DType::INT32, {out_c}, to_bytes(test::random_bias(out_c, rng)));
+    const int out = w.add_tensor(name, fb::DType::INT8, {rows, out_c}, {out_scale}, {5});
+    fb::OpOptionsUnion options;
+    options.Set(fb::FullyConnectedOptionsT{});
+    w.add_op(fb::OpType::FULLY_CONNECTED, {input, weights, bias}, {out}, std::move(options), rule, name);
+    return out;
+  };
+  const int f1 = fc(x, 300, 70, true, 0, 0.1f, "fc1");
+  const int f2 = fc(f1, 70, 19, false, -3, 0.2f, "fc2");
+  w.add_input(x);
+  w.add_output(f2);
+  return w.serialize();
+}
+
+// FULLY_CONNECTED over 1 to 3 rows on every x86 ISA: the reference bytes,
+// from the table's GEMM for that many rows (AVX2's int8-weight tiles for 1
+// and 2 rows, its int16-weight ones for 3), on 1 and 2 threads.
+TEST_CASE("isa dispatch: batch-1 to batch-3 FULLY_CONNECTED run the table's GEMM for that many rows", "[isa]") {
+  int ran = 0;
+  std::string why;
+  for (const char* isa : {"avx512vnni", "avxvnni", "avx2", "sse41"}) {
+    const KernelTable* table = find_kernel_table(isa, &why);
+    if (table == nullptr || table->gemm.run == nullptr) continue;
+    ++ran;
+    for (int rows = 1; rows <= 3; ++rows) {
+      for (fb::RequantRule rule : {fb::RequantRule::FIXEDPOINT, fb::RequantRule::FP32}) {
+        std::unique_ptr<Model> model = load(classifier_model(rows, rule));
+        const Result reference = run(*model, "reference");
+        const Result one = run(*model, isa, 1);
+        const Result two = run(*model, isa, 2);
+        INFO(isa << " rows " << rows << " rule " << fb::EnumNameRequantRule(rule) << ": " << one.status.message);
+        REQUIRE(one.status.ok());
+        REQUIRE(one.output == reference.output);
+        REQUIRE(two.output == reference.output);
+        const std::string expected = table->gemm_for_rows(static_cast<size_t>(rows)).name;
+        REQUIRE(one.kernels == std::vector<std::string>{expected, expected});
+        if (std::string(isa) == "avx2") {
+          REQUIRE(expected == (rows <= 2 ? "qs8_gemm_minmax_6x16c2_w8__avx2" : "qs8_gemm_minmax_6x16c2__avx2"));
+        }
+      }
+    }
+  }
+  if (ran == 0) WARN("skipped: " << why);
+}
+
 TEST_CASE("isa dispatch: avx2 gives the reference bytes", "[isa]") { check_isa_matches_reference("avx2"); }
 
 TEST_CASE("isa dispatch: avx512vnni gives the reference bytes", "[isa]") { check_isa_matches_reference("avx512vnni"); }
