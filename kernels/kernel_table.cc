@@ -156,7 +156,7 @@ void fill_avx2(KernelTable* t) {
   t->gemm_few_rows = {"qs8_gemm_minmax_6x16c2_w8__avx2", x86::kQs8Gemm6x16c2W8Avx2, gemm_pack,
                       x86::qs8_gemm_minmax_6x16c2_w8__avx2};
   // qrt_kernel_bench FULLY_CONNECTED 1280->1000 and 768->3072, fp32 rule,
-  // 1 thread (Cascade Lake, quiet): M = 1 1.13-1.18x faster with int8
+  // 1 thread (2-vCPU AMD EPYC VM, quiet): M = 1 1.13-1.18x faster with int8
   // weights, M = 2 even, M >= 4 5-7% slower (the widening's shuffles).
   t->gemm_few_rows_max = 2;
   t->dynamic_fully_connected = {"dynamic_fully_connected_f32s8_4x16c2__avx2", x86::kQs8Gemm4x16c2Avx2,
