@@ -19,6 +19,24 @@ using namespace qrt;
 
 namespace {
 
+// A FULLY_CONNECTED over `rows` rows with random weights (-128 to 127;
+// per-channel, or per-tensor with zero point weight_zp) and bias; returns
+// its output tensor.
+int add_fully_connected(QfbWriter& w, std::mt19937& rng, fb::RequantRule rule, int input, int rows, int depth,
+                        int out_c, bool per_channel, int32_t weight_zp, float out_scale, int32_t out_zp,
+                        const std::string& name) {
+  std::vector<float> scales(per_channel ? out_c : 1, 0.003f);
+  const int weights = w.add_constant(name + "/w", fb::DType::INT8, {out_c, depth},
+                                     test::random_int8_bytes(size_t(out_c) * depth, rng, -128, 127), scales,
+                                     std::vector<int32_t>(scales.size(), weight_zp), per_channel ? 0 : -1);
+  const int bias = w.add_constant(name + "/b", fb::DType::INT32, {out_c}, to_bytes(test::random_bias(out_c, rng)));
+  const int out = w.add_tensor(name, fb::DType::INT8, {rows, out_c}, {out_scale}, {out_zp});
+  fb::OpOptionsUnion options;
+  options.Set(fb::FullyConnectedOptionsT{});
+  w.add_op(fb::OpType::FULLY_CONNECTED, {input, weights, bias}, {out}, std::move(options), rule, name);
+  return out;
+}
+
 // input [2,6,5,13] -> CONV_2D 1x1 per-channel 13->20, ReLU
 //   -> CONV_2D 1x1 per-tensor weights (zero point 5) 20->9
 //   -> CONV_2D 3x3 SAME 9->4 (IGEMM)
@@ -54,17 +72,7 @@ std::vector<uint8_t> gemm_model(fb::RequantRule rule) {
   const int c3 = conv(c2, 9, 4, 3, true, 0, 0.1f, 0, fb::Activation::NONE, "conv3x3");
   auto fc = [&](int input, int depth, int out_c, bool per_channel, int32_t weight_zp, float out_scale, int32_t out_zp,
                 const std::string& name) {
-    std::vector<float> scales(per_channel ? out_c : 1, 0.003f);
-    const int weights = w.add_constant(name + "/w", fb::DType::INT8, {out_c, depth},
-                                       test::random_int8_bytes(size_t(out_c) * depth, rng, -128, 127), scales,
-                                       std::vector<int32_t>(scales.size(), weight_zp), per_channel ? 0 : -1);
-    const int bias = w.add_constant(name + "/b", fb::DType::INT32, {out_c}, to_bytes(test::random_bias(out_c, rng)));
-    const int out = w.add_tensor(name, fb::DType::INT8, {60, out_c}, {out_scale}, {out_zp});
-    fb::FullyConnectedOptionsT o;
-    fb::OpOptionsUnion options;
-    options.Set(o);
-    w.add_op(fb::OpType::FULLY_CONNECTED, {input, weights, bias}, {out}, std::move(options), rule, name);
-    return out;
+    return add_fully_connected(w, rng, rule, input, 60, depth, out_c, per_channel, weight_zp, out_scale, out_zp, name);
   };
   const int c4 = conv(c3, 4, 4, 5, false, -7, 0.12f, 1, fb::Activation::RELU6, "conv5x5", 2);
   const int f1 = fc(c4, 4, 7, false, -3, 0.04f, -10, "fc1");
@@ -575,22 +583,9 @@ TEST_CASE("isa dispatch: first layers (1 to 4 input channels) give the reference
 std::vector<uint8_t> classifier_model(int rows, fb::RequantRule rule) {
   std::mt19937 rng(static_cast<uint32_t>(rows));
   QfbWriter w;
-  int x = w.add_tensor("input", fb::DType::INT8, {rows, 300}, {0.03f}, {-9});
-  auto fc = [&](int input, int depth, int out_c, bool per_channel, int32_t weight_zp, float out_scale,
-                const std::string& name) {
-    std::vector<float> scales(per_channel ? out_c : 1, 0.002f);
-    const int weights = w.add_constant(name + "/w", fb::DType::INT8, {out_c, depth},
-                                       test::random_int8_bytes(size_t(out_c) * depth, rng, -128, 127), scales,
-                                       std::vector<int32_t>(scales.size(), weight_zp), per_channel ? 0 : -1);
-    const int bias = w.add_constant(name + "/b", fb::DType::INT32, {out_c}, to_bytes(test::random_bias(out_c, rng)));
-    const int out = w.add_tensor(name, fb::DType::INT8, {rows, out_c}, {out_scale}, {5});
-    fb::OpOptionsUnion options;
-    options.Set(fb::FullyConnectedOptionsT{});
-    w.add_op(fb::OpType::FULLY_CONNECTED, {input, weights, bias}, {out}, std::move(options), rule, name);
-    return out;
-  };
-  const int f1 = fc(x, 300, 70, true, 0, 0.1f, "fc1");
-  const int f2 = fc(f1, 70, 19, false, -3, 0.2f, "fc2");
+  const int x = w.add_tensor("input", fb::DType::INT8, {rows, 300}, {0.03f}, {-9});
+  const int f1 = add_fully_connected(w, rng, rule, x, rows, 300, 70, true, 0, 0.1f, 5, "fc1");
+  const int f2 = add_fully_connected(w, rng, rule, f1, rows, 70, 19, false, -3, 0.2f, 5, "fc2");
   w.add_input(x);
   w.add_output(f2);
   return w.serialize();
