@@ -22,6 +22,7 @@
 
 #include "kernels/gemm_s8.h"
 #include "kernels/reference/activation_f32.h"
+#include "kernels/reference/dynamic_fully_connected_f32s8.h"
 
 namespace qrt {
 
@@ -31,6 +32,10 @@ struct DynamicFcRunParams {
   int k = 0;
   bool has_bias = false;
   reference::ClampF32 clamp;  // the fused activation, on the float32 result
+  // nullptr: the input is quantized with the parameters of its own range,
+  // as the reference does. Else with these: a convolution's rows of
+  // gathered windows (DYNAMIC_CONV_2D) use those of its whole input.
+  const reference::DynamicQuantization* quantization = nullptr;
 };
 
 size_t dynamic_fc_packed_size(const GemmLayout& layout, int n, int k);

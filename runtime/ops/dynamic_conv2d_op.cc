@@ -9,8 +9,14 @@
 // same single quantization of the whole input and the same float epilogue,
 // so it runs the table's packed DYNAMIC_FULLY_CONNECTED kernel (bit-exact
 // with dynamic_fully_connected_f32s8, whose float steps are the ones of
-// dynamic_conv2d_f32s8). Every other shape runs the reference kernel.
+// dynamic_conv2d_f32s8). Every other ungrouped convolution runs the same
+// kernel on its gathered windows (im2col, a chunk of output pixels at a
+// time); grouped ones run the reference kernel.
+#include <pthreadpool.h>
+
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -76,6 +82,159 @@ class PointwiseDynamicConv2DOp : public PreparedOp {
   DynamicFcRunParams params_;
   std::vector<uint8_t> packed_;
   mutable std::vector<uint8_t> scratch_;  // the quantized input rows; sized at prepare
+  int32_t input_, output_;
+};
+
+// reference::dynamic_quantization_params with the minimum and maximum kept
+// in 16 lanes, which the compiler vectorizes (the scalar loop's two
+// branches do not): each lane takes x when x < lane (x > lane), as the
+// scalar loop and vminps / vmaxps do, so NaN is skipped and the lanes' and
+// the scalar loop's extremes are the same values. Every lane starts at 0
+// and so never holds -0.0 (the range includes 0 anyway).
+reference::DynamicQuantization input_quantization(const float* x, size_t n) {
+  constexpr size_t kLanes = 16;
+  float lo[kLanes] = {}, hi[kLanes] = {};
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (size_t j = 0; j < kLanes; ++j) {
+      lo[j] = x[i + j] < lo[j] ? x[i + j] : lo[j];
+      hi[j] = x[i + j] > hi[j] ? x[i + j] : hi[j];
+    }
+  }
+  for (size_t j = 0; i + j < n; ++j) {
+    lo[j] = x[i + j] < lo[j] ? x[i + j] : lo[j];
+    hi[j] = x[i + j] > hi[j] ? x[i + j] : hi[j];
+  }
+  float l = 0.0f, h = 0.0f;
+  for (size_t j = 0; j < kLanes; ++j) {
+    l = lo[j] < l ? lo[j] : l;
+    h = hi[j] > h ? hi[j] : h;
+  }
+  return reference::dynamic_quantization_from_range(l, h);
+}
+
+// Any other ungrouped convolution on the same packed kernel. Each chunk of
+// output pixels gathers its windows into float rows (im2col: K = KH * KW * C
+// values in the filter's OHWI order, 0.0f where a tap falls in the padding),
+// which the kernel quantizes with the parameters of the whole input (found
+// once per run, as the reference does: a stride larger than the filter skips
+// input values that still count in the range) and multiplies. A padding tap
+// quantizes to exactly the zero point (0 / scale is 0, or NaN for a scale
+// that underflowed to 0, and NaN quantizes to the zero point), so it adds
+// nothing, as the reference's skipped taps. Chunks are split over the
+// threads; each pixel's result depends only on its own window.
+class Im2colDynamicConv2DOp : public PreparedOp {
+ public:
+  Im2colDynamicConv2DOp(const DynamicFcKernel& kernel, const reference::DynamicConv2DParams& geometry,
+                        const DynamicFcRunParams& params, const OpDesc& op, const TensorDesc& filter,
+                        const TensorDesc* bias)
+      : kernel_(kernel), geometry_(geometry), params_(params),
+        packed_(dynamic_fc_packed_size(kernel.layout, params.n, params.k)),
+        chunk_rows_(chunk_rows(static_cast<size_t>(params.k))),
+        scratch_stride_(chunk_rows_ * static_cast<size_t>(params.k) * sizeof(float) +
+                        dynamic_fc_scratch_size(kernel.layout, chunk_rows_, params.k)),
+        scratch_(scratch_stride_), input_(op.inputs[0]), output_(op.outputs[0]) {
+    const std::vector<float>& scales = filter.quantization.scales;
+    dynamic_fc_pack(kernel.layout, params.n, params.k, reinterpret_cast<const int8_t*>(filter.data), scales.data(),
+                    static_cast<int>(scales.size()), bias ? reinterpret_cast<const float*>(bias->data) : nullptr,
+                    packed_.data());
+  }
+  Status set_thread_count(size_t threads) override {
+    scratch_.assign(std::max<size_t>(threads, 1) * scratch_stride_, 0);
+    return ok_status();
+  }
+  void run(const RunContext& c) const override {
+    const reference::DynamicConv2DParams& g = geometry_;
+    const float* x = float_data(c.tensor_data, input_);
+    const size_t input_count = static_cast<size_t>(g.batch) * g.input_height * g.input_width * g.input_channels;
+    const reference::DynamicQuantization q = input_quantization(x, input_count);
+    const size_t pixels = static_cast<size_t>(g.batch) * g.output_height * g.output_width;
+    const size_t chunks = (pixels + chunk_rows_ - 1) / chunk_rows_;
+    const size_t threads = c.threadpool != nullptr ? pthreadpool_get_threads_count(c.threadpool) : 1;
+    struct Task {
+      const Im2colDynamicConv2DOp* op;
+      const float* x;
+      float* y;
+      const reference::DynamicQuantization* q;
+      size_t pixels, chunks, tasks;
+    };
+    Task task{this, x, float_output(c.tensor_data, output_), &q, pixels, chunks,
+              std::min({threads, chunks, scratch_.size() / scratch_stride_})};
+    auto run_task = [](void* context, size_t i) {
+      const Task& t = *static_cast<const Task*>(context);
+      for (size_t chunk = i * t.chunks / t.tasks; chunk < (i + 1) * t.chunks / t.tasks; ++chunk) {
+        const size_t first = chunk * t.op->chunk_rows_;
+        t.op->run_rows(t.x, *t.q, first, std::min(t.op->chunk_rows_, t.pixels - first), i, t.y);
+      }
+    };
+    if (task.tasks <= 1) {
+      task.tasks = 1;
+      run_task(&task, 0);
+    } else {
+      pthreadpool_parallelize_1d(c.threadpool, run_task, &task, task.tasks, 0);
+    }
+  }
+  std::string kernel_name() const override { return std::string(kernel_.name) + " (im2col conv)"; }
+
+ private:
+  // Output pixels per chunk: the gathered rows stay near 128 KB (in L2 with
+  // the packed weights' stream), a multiple of 8 rows (every kernel's MR
+  // divides it), 8 to 64.
+  static size_t chunk_rows(size_t k) {
+    return std::clamp<size_t>(128 * 1024 / (k * sizeof(float)) / 8 * 8, 8, 64);
+  }
+
+  // Output pixels [first, first + rows) on scratch slot `slot`.
+  void run_rows(const float* x, const reference::DynamicQuantization& q, size_t first, size_t rows, size_t slot,
+                float* y) const {
+    const reference::DynamicConv2DParams& g = geometry_;
+    const size_t k = static_cast<size_t>(params_.k), channels = static_cast<size_t>(g.input_channels);
+    float* windows = reinterpret_cast<float*>(scratch_.data() + slot * scratch_stride_);
+    for (size_t r = 0; r < rows; ++r) {
+      const size_t pixel = first + r;
+      const size_t ox = pixel % g.output_width, oy = pixel / g.output_width % g.output_height;
+      const size_t b = pixel / (static_cast<size_t>(g.output_width) * g.output_height);
+      float* row = windows + r * k;
+      const int64_t ix0 = static_cast<int64_t>(ox) * g.stride_width - g.pad_left;
+      // A filter row inside the image, dilation 1: its taps are adjacent in memory, one copy.
+      const bool whole_rows = g.dilation_width == 1 && ix0 >= 0 && ix0 + g.kernel_width <= g.input_width;
+      for (int ky = 0; ky < g.kernel_height; ++ky) {
+        const int64_t iy = static_cast<int64_t>(oy) * g.stride_height - g.pad_top + int64_t{ky} * g.dilation_height;
+        if (iy < 0 || iy >= g.input_height) {
+          std::fill(row, row + g.kernel_width * channels, 0.0f);
+          row += g.kernel_width * channels;
+          continue;
+        }
+        const float* image_row = x + (b * g.input_height + static_cast<size_t>(iy)) * g.input_width * channels;
+        if (whole_rows) {
+          std::memcpy(row, image_row + static_cast<size_t>(ix0) * channels, g.kernel_width * channels * sizeof(float));
+          row += g.kernel_width * channels;
+          continue;
+        }
+        for (int kx = 0; kx < g.kernel_width; ++kx, row += channels) {
+          const int64_t ix = ix0 + int64_t{kx} * g.dilation_width;
+          if (ix < 0 || ix >= g.input_width) {
+            std::fill(row, row + channels, 0.0f);
+          } else {
+            std::memcpy(row, image_row + static_cast<size_t>(ix) * channels, channels * sizeof(float));
+          }
+        }
+      }
+    }
+    DynamicFcRunParams p = params_;
+    p.m = rows;
+    p.quantization = &q;
+    kernel_.run(p, windows, packed_.data(), windows + chunk_rows_ * k, y + first * static_cast<size_t>(p.n));
+  }
+
+  DynamicFcKernel kernel_;
+  reference::DynamicConv2DParams geometry_;
+  DynamicFcRunParams params_;
+  std::vector<uint8_t> packed_;
+  size_t chunk_rows_, scratch_stride_;
+  // Per thread: the gathered rows (float) and the kernel's quantized panel;
+  // sized at prepare and by set_thread_count.
+  mutable std::vector<uint8_t> scratch_;
   int32_t input_, output_;
 };
 
@@ -178,6 +337,15 @@ Status build_dynamic_conv2d(const Model& model, const OpDesc& op, const KernelTa
   p.pad_left = g.cols.pad_before;
   p.groups = groups;
   p.clamp = clamp;
+  if (groups == 1 && kernels != nullptr && kernels->dynamic_fully_connected.run != nullptr) {
+    DynamicFcRunParams r;
+    r.n = out_c;
+    r.k = static_cast<int>(depth);
+    r.has_bias = bias != nullptr;
+    r.clamp = clamp;
+    *prepared = std::make_unique<Im2colDynamicConv2DOp>(kernels->dynamic_fully_connected, p, r, op, *filter, bias);
+    return ok_status();
+  }
   *prepared = std::make_unique<DynamicConv2DOp>(p, op, *input, *filter, bias);
   return ok_status();
 }

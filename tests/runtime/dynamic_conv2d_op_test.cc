@@ -1,7 +1,8 @@
 // DYNAMIC_CONV_2D through the interpreter: a model built with QfbWriter gives
 // exactly what the reference kernel gives when called directly, with the
-// reference table and with the best table of this CPU (whose pointwise path
-// runs the packed DYNAMIC_FULLY_CONNECTED kernel); MACs are counted; hostile
+// reference table and with every table of this CPU (which run ungrouped
+// convolutions on the packed DYNAMIC_FULLY_CONNECTED kernel: pointwise ones
+// directly, the others on gathered windows); MACs are counted; hostile
 // options and tensors are refused at load with a message naming the problem.
 #include <cmath>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include <catch2/catch.hpp>
 
 #include "converter/qfb_writer.h"
+#include "kernels/kernel_table.h"
 #include "kernels/reference/dynamic_conv2d_f32s8.h"
 #include "kernels/reference/dynamic_fully_connected_f32s8.h"
 #include "runtime/interpreter.h"
@@ -41,6 +43,7 @@ struct Spec {
   int32_t bias_length = 8;
   int pad = 1;
   int stride = 1;
+  int dilation = 1;
   int groups = 1;
   fb::Activation activation = fb::Activation::NONE;
   bool double_rounding = false;
@@ -98,6 +101,7 @@ std::vector<uint8_t> build(const Spec& s) {
     o.padding = fb::Padding::EXPLICIT;
     o.pad_top = o.pad_bottom = o.pad_left = o.pad_right = s.pad;
     o.stride_h = o.stride_w = s.stride;
+    o.dilation_h = o.dilation_w = s.dilation;
     o.groups = s.groups;
     o.activation = s.activation;
     o.double_rounding = s.double_rounding;
@@ -123,12 +127,12 @@ void require_refused(const Spec& s, const std::string& fragment) {
 }
 
 std::vector<float> run(const Spec& s, const std::vector<float>& input, std::string* kernel,
-                       const std::string& isa) {
+                       const std::string& isa, int threads = 1) {
   std::unique_ptr<Model> model;
   const Status loaded = load(s, &model);
   INFO(loaded.message);
   REQUIRE(loaded.ok());
-  Interpreter interpreter(*model, InterpreterOptions(1, isa));
+  Interpreter interpreter(*model, InterpreterOptions(threads, isa));
   const Status prepared = interpreter.prepare();
   INFO(prepared.message);
   REQUIRE(prepared.ok());
@@ -151,6 +155,7 @@ std::vector<float> direct(const Spec& s, const std::vector<float>& input) {
   p.kernel_height = s.filter_shape[1];
   p.kernel_width = s.filter_shape[2];
   p.stride_height = p.stride_width = s.stride;
+  p.dilation_height = p.dilation_width = s.dilation;
   p.pad_top = p.pad_left = s.pad;
   p.groups = s.groups;
   p.filter_scales = s.scales.data();
@@ -204,6 +209,88 @@ TEST_CASE("dynamic conv op: the interpreter gives the reference kernel's bits on
   grouped.groups = 2;
   const std::vector<float> x = input_values(count(grouped.input_shape), 12);
   REQUIRE(same_bits(run(grouped, x, nullptr, ""), direct(grouped, x)));
+}
+
+// The geometries the gathered-window path must get right, each on every
+// table this CPU has, on 1 and 2 threads.
+TEST_CASE("dynamic conv op: strided, dilated, padded and large convolutions give the reference bits on every table",
+          "[dynamic_conv_op]") {
+  auto shaped = [](std::vector<int32_t> in, int kernel, int pad, int stride, int dilation, int out_c) {
+    Spec s;
+    s.input_shape = in;
+    s.filter_shape = {out_c, kernel, kernel, in[3]};
+    s.pad = pad;
+    s.stride = stride;
+    s.dilation = dilation;
+    const int span = dilation * (kernel - 1) + 1;
+    s.output_shape = {in[0], (in[1] + 2 * pad - span) / stride + 1, (in[2] + 2 * pad - span) / stride + 1, out_c};
+    s.scales.resize(static_cast<size_t>(out_c));
+    for (int c = 0; c < out_c; ++c) s.scales[c] = 0.004f * static_cast<float>(c % 7 + 1);
+    s.zero_points.assign(static_cast<size_t>(out_c), 0);
+    s.bias_length = out_c;
+    return s;
+  };
+  struct Case {
+    const char* what;
+    Spec spec;
+  };
+  const std::vector<Case> cases = {
+      {"1x1 stride 2 (skipped pixels hold the range's ends)", shaped({2, 7, 6, 5}, 1, 0, 2, 1, 9)},
+      {"5x5 pad 2 stride 2", shaped({1, 9, 11, 3}, 5, 2, 2, 1, 17)},
+      {"3x3 dilation 2 pad 2", shaped({2, 8, 7, 4}, 3, 2, 1, 2, 33)},
+      {"3x3 pad 1 on a 1x1 image", shaped({1, 1, 1, 7}, 3, 1, 1, 1, 5)},
+      {"3x3 pad 1, 380 pixels (several chunks), 40 channels", shaped({1, 20, 19, 40}, 3, 1, 1, 1, 24)},
+  };
+  for (const Case& c : cases) {
+    std::vector<float> x = input_values(count(c.spec.input_shape), 21);
+    if (c.spec.stride == 2 && c.spec.filter_shape[1] == 1) {
+      x[c.spec.input_shape[3] * 1] = 40.0f;  // pixel (0, 1): no window reads it
+      x[c.spec.input_shape[3] * 3 + 2] = -25.0f;
+    }
+    const std::vector<float> expected = direct(c.spec, x);
+    for (const std::string isa : {"reference", "sse41", "avx2", "avxvnni", "avx512vnni", "neon", "neondot", "i8mm"}) {
+      std::string why;
+      const KernelTable* table = find_kernel_table(isa.c_str(), &why);
+      if (table == nullptr) continue;
+      for (int threads : {1, 2}) {
+        INFO(c.what << ", table " << isa << ", " << threads << " thread(s)");
+        std::string kernel;
+        REQUIRE(same_bits(run(c.spec, x, &kernel, isa, threads), expected));
+        if (table->dynamic_fully_connected.run != nullptr) {
+          REQUIRE(kernel == std::string(table->dynamic_fully_connected.name) + " (im2col conv)");
+        } else {
+          REQUIRE(kernel == "dynamic_conv2d_f32s8_reference");
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("dynamic conv op: NaN, infinite and all-zero inputs give the reference bits on every table",
+          "[dynamic_conv_op]") {
+  Spec s;  // 3x3, pad 1
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<std::vector<float>> inputs;
+  std::vector<float> x = input_values(count(s.input_shape), 31);
+  x[3] = nan;
+  inputs.push_back(x);
+  x[17] = inf;
+  inputs.push_back(x);
+  x[40] = -inf;
+  inputs.push_back(x);
+  inputs.push_back(std::vector<float>(x.size(), 0.0f));
+  std::vector<float> tiny(x.size(), 0.0f);
+  tiny[5] = std::numeric_limits<float>::denorm_min();  // the scale underflows to 0
+  inputs.push_back(tiny);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const std::vector<float> expected = direct(s, inputs[i]);
+    for (const std::string isa : {"reference", "sse41", "avx2", "avxvnni", "avx512vnni", "neon", "neondot", "i8mm"}) {
+      std::string why;
+      if (find_kernel_table(isa.c_str(), &why) == nullptr) continue;
+      INFO("input " << i << ", table " << isa);
+      REQUIRE(same_bits(run(s, inputs[i], nullptr, isa), expected));
+    }
+  }
 }
 
 TEST_CASE("dynamic conv op: MACs are output elements times the filter volume", "[dynamic_conv_op]") {

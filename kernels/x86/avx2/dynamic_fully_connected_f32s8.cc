@@ -48,27 +48,30 @@ void find_range(const float* x, size_t n, float* lo_out, float* hi_out) {
   *hi_out = h;
 }
 
-// One row quantized into int16 (the int8 storage value), zeros up to kp.
+// One row quantized into int16 (the int8 storage value), zeros up to kp;
+// the last 1 to 7 values through a masked load (short rows: a convolution's
+// gathered windows, K = 27 for a 3x3 RGB stem).
 void quantize_row(const float* x, size_t k, size_t kp, const reference::DynamicQuantization& q, int16_t* dst) {
   const __m256 scale = _mm256_set1_ps(q.scale);
   const __m256 zp = _mm256_set1_ps(static_cast<float>(q.zero_point + 128));
   const __m256 lo = _mm256_setzero_ps(), hi = _mm256_set1_ps(255.0f);
   const __m256i offset = _mm256_set1_epi32(128);
-  size_t i = 0;
-  for (; i + 8 <= k; i += 8) {
-    const __m256 r = _mm256_round_ps(_mm256_div_ps(_mm256_loadu_ps(x + i), scale),
-                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  auto quantize8 = [&](__m256 values) {
+    const __m256 r = _mm256_round_ps(_mm256_div_ps(values, scale), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m256 v = _mm256_add_ps(r, zp);
     v = _mm256_blendv_ps(v, zp, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
     v = _mm256_min_ps(_mm256_max_ps(v, lo), hi);
     const __m256i s = _mm256_sub_epi32(_mm256_cvtps_epi32(v), offset);
-    const __m128i packed = _mm_packs_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), packed);
-  }
-  if (i < k) {  // the tail through the reference's scalar code
-    int8_t tail[8];
-    reference::dynamic_quantize_f32_to_s8(q, x + i, tail, k - i);
-    for (size_t j = 0; j < k - i; ++j) dst[i + j] = tail[j];
+    return _mm_packs_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+  };
+  size_t i = 0;
+  for (; i + 8 <= k; i += 8) _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), quantize8(_mm256_loadu_ps(x + i)));
+  if (i < k) {
+    const int n = static_cast<int>(k - i);
+    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    alignas(16) int16_t tail[8];
+    _mm_store_si128(reinterpret_cast<__m128i*>(tail), quantize8(_mm256_maskload_ps(x + i, mask)));
+    std::memcpy(dst + i, tail, static_cast<size_t>(n) * sizeof(int16_t));
   }
   for (size_t j = k; j < kp; ++j) dst[j] = 0;
 }
@@ -150,9 +153,14 @@ void dynamic_fully_connected_f32s8_4x16c2__avx2(const DynamicFcRunParams& p, con
                                                 void* scratch, float* output) {
   const size_t k = static_cast<size_t>(p.k);
   const size_t kp = static_cast<size_t>(gemm_padded_k(kLayout, p.k));
-  float lo = 0.0f, hi = 0.0f;
-  find_range(input, p.m * k, &lo, &hi);
-  const reference::DynamicQuantization q = reference::dynamic_quantization_from_range(lo, hi);
+  reference::DynamicQuantization q;
+  if (p.quantization != nullptr) {
+    q = *p.quantization;
+  } else {
+    float lo = 0.0f, hi = 0.0f;
+    find_range(input, p.m * k, &lo, &hi);
+    q = reference::dynamic_quantization_from_range(lo, hi);
+  }
   int16_t* panel = static_cast<int16_t*>(scratch);
   for (size_t r = 0; r < p.m; ++r) quantize_row(input + r * k, k, kp, q, panel + r * kp);
   const uint8_t* base = static_cast<const uint8_t*>(packed);

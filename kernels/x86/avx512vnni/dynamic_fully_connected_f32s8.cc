@@ -54,24 +54,27 @@ void find_range(const float* x, size_t n, float* lo_out, float* hi_out) {
   *hi_out = h;
 }
 
-// One row quantized into uint8 (= int8 storage + 128), zeros up to kp.
+// One row quantized into uint8 (= int8 storage + 128), zeros up to kp; the
+// last 1 to 15 values through masked loads and stores (short rows: a
+// convolution's gathered windows, K = 27 for a 3x3 RGB stem).
 void quantize_row(const float* x, size_t k, size_t kp, const reference::DynamicQuantization& q, uint8_t* dst) {
   const __m512 scale = _mm512_set1_ps(q.scale);
   const __m512 zp = _mm512_set1_ps(static_cast<float>(q.zero_point + 128));
   const __m512 lo = _mm512_setzero_ps(), hi = _mm512_set1_ps(255.0f);
-  size_t i = 0;
-  for (; i + 16 <= k; i += 16) {
-    const __m512 r = _mm512_roundscale_ps(_mm512_div_ps(_mm512_loadu_ps(x + i), scale),
-                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  auto quantize16 = [&](__m512 values) {
+    const __m512 r = _mm512_roundscale_ps(_mm512_div_ps(values, scale), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m512 v = _mm512_add_ps(r, zp);
     v = _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), zp);
     v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), _mm512_cvtusepi32_epi8(_mm512_cvtps_epi32(v)));
+    return _mm512_cvtusepi32_epi8(_mm512_cvtps_epi32(v));
+  };
+  size_t i = 0;
+  for (; i + 16 <= k; i += 16) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), quantize16(_mm512_loadu_ps(x + i)));
   }
-  if (i < k) {  // the tail through the reference's scalar code
-    int8_t tail[16];
-    reference::dynamic_quantize_f32_to_s8(q, x + i, tail, k - i);
-    for (size_t j = 0; j < k - i; ++j) dst[i + j] = static_cast<uint8_t>(tail[j] ^ 0x80);
+  if (i < k) {
+    const __mmask16 tail = static_cast<__mmask16>((1u << (k - i)) - 1);
+    _mm_mask_storeu_epi8(dst + i, tail, quantize16(_mm512_maskz_loadu_ps(tail, x + i)));
   }
   std::memset(dst + k, 0, kp - k);
 }
@@ -144,9 +147,14 @@ void dynamic_fully_connected_f32s8_8x32c4__avx512vnni(const DynamicFcRunParams& 
                                                        const void* packed, void* scratch, float* output) {
   const size_t k = static_cast<size_t>(p.k);
   const size_t kp = static_cast<size_t>(gemm_padded_k(kLayout, p.k));
-  float lo = 0.0f, hi = 0.0f;
-  find_range(input, p.m * k, &lo, &hi);
-  const reference::DynamicQuantization q = reference::dynamic_quantization_from_range(lo, hi);
+  reference::DynamicQuantization q;
+  if (p.quantization != nullptr) {
+    q = *p.quantization;
+  } else {
+    float lo = 0.0f, hi = 0.0f;
+    find_range(input, p.m * k, &lo, &hi);
+    q = reference::dynamic_quantization_from_range(lo, hi);
+  }
   uint8_t* panel = static_cast<uint8_t*>(scratch);
   for (size_t r = 0; r < p.m; ++r) quantize_row(input + r * k, k, kp, q, panel + r * kp);
   const uint8_t* base = static_cast<const uint8_t*>(packed);

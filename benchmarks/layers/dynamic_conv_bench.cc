@@ -1,0 +1,126 @@
+// DYNAMIC_CONV_2D (float input quantized per run, int8 weights, float
+// output) against the float32 CONV_2D of the same shape, both as one-op
+// models through the public API, in the same process: what a user gets from
+// qconvert --dynamic on a float CNN versus keeping it in float. Counters:
+// GOPS (a multiply-add is 2 ops); the label is the kernel that ran.
+#include "dynamic_conv_bench.h"
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+
+#include "converter/qfb_writer.h"
+#include "qrt/qrt.h"
+
+namespace qrt::bench {
+namespace {
+
+struct DynamicConvShape {
+  const char* name;
+  int height, width, input_channels, output_channels, kernel, stride;
+};
+
+// ResNet-18's 3x3 body convolution, a stride-2 one, and MobileNet's stem.
+constexpr DynamicConvShape kShapes[] = {
+    {"conv3x3s1_56x56_64x64", 56, 56, 64, 64, 3, 1},
+    {"conv3x3s2_56x56_64x128", 56, 56, 64, 128, 3, 2},
+    {"conv3x3s2_224x224_3x32", 224, 224, 3, 32, 3, 2},
+};
+
+int output_size(int input, int stride) { return (input + stride - 1) / stride; }
+
+// QRT_BENCH_THREADS, as in layer_bench.cc (1 unless set).
+int bench_threads() {
+  const char* text = std::getenv("QRT_BENCH_THREADS");
+  return text && std::atoi(text) > 0 ? std::atoi(text) : 1;
+}
+
+// A one-op model: NHWC float input, SAME padding, per-channel int8 weights
+// (dynamic) or float weights (float), float bias.
+std::vector<uint8_t> conv_model(const DynamicConvShape& s, bool dynamic) {
+  QfbWriter w;
+  std::mt19937 rng(3);
+  const int n = s.output_channels, k = s.kernel * s.kernel * s.input_channels;
+  const int oh = output_size(s.height, s.stride), ow = output_size(s.width, s.stride);
+  const int in = w.add_tensor("x", fb::DType::FLOAT32, {1, s.height, s.width, s.input_channels});
+  const int out = w.add_tensor("y", fb::DType::FLOAT32, {1, oh, ow, n});
+  int filter = 0;
+  if (dynamic) {
+    std::uniform_int_distribution<int> dist(-127, 127);
+    std::vector<int8_t> weights(static_cast<size_t>(n) * k);
+    for (int8_t& v : weights) v = static_cast<int8_t>(dist(rng));
+    filter = w.add_constant("w", fb::DType::INT8, {n, s.kernel, s.kernel, s.input_channels}, to_bytes(weights),
+                            std::vector<float>(n, 0.01f), std::vector<int32_t>(n, 0), 0);
+  } else {
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    std::vector<float> weights(static_cast<size_t>(n) * k);
+    for (float& v : weights) v = dist(rng);
+    filter = w.add_constant("w", fb::DType::FLOAT32, {n, s.kernel, s.kernel, s.input_channels}, to_bytes(weights));
+  }
+  const int bias = w.add_constant("b", fb::DType::FLOAT32, {n}, to_bytes(std::vector<float>(n, 0.5f)));
+  fb::Conv2DOptionsT o;
+  o.padding = fb::Padding::SAME;
+  o.stride_h = o.stride_w = s.stride;
+  o.activation = fb::Activation::RELU;
+  fb::OpOptionsUnion options;
+  options.Set(o);
+  w.add_op(dynamic ? fb::OpType::DYNAMIC_CONV_2D : fb::OpType::CONV_2D, {in, filter, bias}, {out},
+           std::move(options), fb::RequantRule::FP32, "conv");
+  w.add_input(in, fb::DType::FLOAT32);
+  w.add_output(out, fb::DType::FLOAT32);
+  return w.serialize();
+}
+
+void run_conv(benchmark::State& state, const DynamicConvShape& shape, bool dynamic, const std::string& isa) {
+  const std::vector<uint8_t> file = conv_model(shape, dynamic);
+  qrt_model* model = nullptr;
+  qrt_options* options = nullptr;
+  qrt_interpreter* interpreter = nullptr;
+  void* input = nullptr;
+  qrt_tensor_info info{};
+  qrt_op_info op{};
+  if (qrt_model_load_buffer(file.data(), file.size(), &model) != QRT_OK || qrt_options_create(&options) != QRT_OK ||
+      qrt_options_set_isa(options, isa.c_str()) != QRT_OK ||
+      qrt_options_set_num_threads(options, bench_threads()) != QRT_OK ||
+      qrt_interpreter_create(model, options, &interpreter) != QRT_OK ||
+      qrt_interpreter_prepare(interpreter) != QRT_OK || qrt_interpreter_get_input_info(interpreter, 0, &info) != QRT_OK ||
+      qrt_interpreter_get_input_buffer(interpreter, 0, &input) != QRT_OK ||
+      qrt_interpreter_get_op_info(interpreter, 0, &op) != QRT_OK) {
+    state.SkipWithError(qrt_last_error());
+  } else {
+    std::mt19937 rng(1);
+    std::uniform_real_distribution<float> dist(-1.0f, 2.0f);
+    std::vector<float> values(info.byte_size / sizeof(float));
+    for (float& v : values) v = dist(rng);
+    std::memcpy(input, values.data(), info.byte_size);
+    for (auto _ : state) qrt_interpreter_invoke(interpreter);
+    const double macs = double(output_size(shape.height, shape.stride)) * output_size(shape.width, shape.stride) *
+                        shape.kernel * shape.kernel * shape.input_channels * shape.output_channels;
+    state.counters["GOPS"] =
+        benchmark::Counter(2.0 * macs, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+    state.SetLabel(op.kernel);
+  }
+  qrt_interpreter_destroy(interpreter);
+  qrt_options_destroy(options);
+  qrt_model_destroy(model);
+}
+
+}  // namespace
+
+void register_dynamic_conv_benchmarks(const std::vector<std::string>& isas) {
+  for (const DynamicConvShape& shape : kShapes) {
+    for (const std::string& isa : isas) {
+      for (const bool dynamic : {true, false}) {
+        const std::string name = std::string(dynamic ? "dynamic/" : "float/") + shape.name + "/qrt_" + isa;
+        benchmark::RegisterBenchmark(name.c_str(), run_conv, shape, dynamic, isa)
+            ->Unit(benchmark::kMicrosecond)
+            ->UseRealTime();
+      }
+    }
+  }
+}
+
+}  // namespace qrt::bench
