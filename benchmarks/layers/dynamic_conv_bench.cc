@@ -8,12 +8,11 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <random>
 
 #include "converter/qfb_writer.h"
-#include "qrt/qrt.h"
+#include "one_op_model.h"
 
 namespace qrt::bench {
 namespace {
@@ -31,12 +30,6 @@ constexpr DynamicConvShape kShapes[] = {
 };
 
 int output_size(int input, int stride) { return (input + stride - 1) / stride; }
-
-// QRT_BENCH_THREADS, as in layer_bench.cc (1 unless set).
-int bench_threads() {
-  const char* text = std::getenv("QRT_BENCH_THREADS");
-  return text && std::atoi(text) > 0 ? std::atoi(text) : 1;
-}
 
 // A one-op model: NHWC float input, SAME padding, per-channel int8 weights
 // (dynamic) or float weights (float), float bias.
@@ -75,37 +68,22 @@ std::vector<uint8_t> conv_model(const DynamicConvShape& s, bool dynamic) {
 }
 
 void run_conv(benchmark::State& state, const DynamicConvShape& shape, bool dynamic, const std::string& isa) {
-  const std::vector<uint8_t> file = conv_model(shape, dynamic);
-  qrt_model* model = nullptr;
-  qrt_options* options = nullptr;
-  qrt_interpreter* interpreter = nullptr;
-  void* input = nullptr;
-  qrt_tensor_info info{};
-  qrt_op_info op{};
-  if (qrt_model_load_buffer(file.data(), file.size(), &model) != QRT_OK || qrt_options_create(&options) != QRT_OK ||
-      qrt_options_set_isa(options, isa.c_str()) != QRT_OK ||
-      qrt_options_set_num_threads(options, bench_threads()) != QRT_OK ||
-      qrt_interpreter_create(model, options, &interpreter) != QRT_OK ||
-      qrt_interpreter_prepare(interpreter) != QRT_OK || qrt_interpreter_get_input_info(interpreter, 0, &info) != QRT_OK ||
-      qrt_interpreter_get_input_buffer(interpreter, 0, &input) != QRT_OK ||
-      qrt_interpreter_get_op_info(interpreter, 0, &op) != QRT_OK) {
+  PreparedOneOpModel conv(conv_model(shape, dynamic), "qrt", isa.c_str());
+  if (!conv.ok()) {
     state.SkipWithError(qrt_last_error());
-  } else {
-    std::mt19937 rng(1);
-    std::uniform_real_distribution<float> dist(-1.0f, 2.0f);
-    std::vector<float> values(info.byte_size / sizeof(float));
-    for (float& v : values) v = dist(rng);
-    std::memcpy(input, values.data(), info.byte_size);
-    for (auto _ : state) qrt_interpreter_invoke(interpreter);
-    const double macs = double(output_size(shape.height, shape.stride)) * output_size(shape.width, shape.stride) *
-                        shape.kernel * shape.kernel * shape.input_channels * shape.output_channels;
-    state.counters["GOPS"] =
-        benchmark::Counter(2.0 * macs, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
-    state.SetLabel(op.kernel);
+    return;
   }
-  qrt_interpreter_destroy(interpreter);
-  qrt_options_destroy(options);
-  qrt_model_destroy(model);
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> dist(-1.0f, 2.0f);
+  std::vector<float> values(conv.input_bytes() / sizeof(float));
+  for (float& v : values) v = dist(rng);
+  std::memcpy(conv.input(), values.data(), conv.input_bytes());
+  for (auto _ : state) qrt_interpreter_invoke(conv.interpreter());
+  const double macs = double(output_size(shape.height, shape.stride)) * output_size(shape.width, shape.stride) *
+                      shape.kernel * shape.kernel * shape.input_channels * shape.output_channels;
+  state.counters["GOPS"] =
+      benchmark::Counter(2.0 * macs, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+  state.SetLabel(conv.kernel());
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include "converter/qfb_writer.h"
 #include "dynamic_conv_bench.h"
 #include "layer_shapes.h"
+#include "one_op_model.h"
 #include "peak_probe.h"
 #include "qrt/qrt.h"
 
@@ -108,49 +109,29 @@ std::vector<uint8_t> layer_model(const LayerShape& s) {
   return w.serialize();
 }
 
-int bench_threads() {
-  const char* text = std::getenv("QRT_BENCH_THREADS");
-  return text && std::atoi(text) > 0 ? std::atoi(text) : 1;
-}
-
 // One layer on one backend / ISA. Model load and prepare (weight packing)
 // happen outside the timed loop, as in an application.
 void run_layer(benchmark::State& state, const LayerShape& shape, const char* backend, const char* isa) {
-  const std::vector<uint8_t> file = layer_model(shape);
-  qrt_model* model = nullptr;
-  qrt_options* options = nullptr;
-  qrt_interpreter* interpreter = nullptr;
-  void* input = nullptr;
-  qrt_tensor_info info{};
-  qrt_op_info op{};
-  if (qrt_model_load_buffer(file.data(), file.size(), &model) != QRT_OK || qrt_options_create(&options) != QRT_OK ||
-      qrt_options_set_backend(options, backend) != QRT_OK || qrt_options_set_isa(options, isa) != QRT_OK ||
-      qrt_options_set_num_threads(options, bench_threads()) != QRT_OK ||
-      qrt_interpreter_create(model, options, &interpreter) != QRT_OK ||
-      qrt_interpreter_prepare(interpreter) != QRT_OK || qrt_interpreter_get_input_info(interpreter, 0, &info) != QRT_OK ||
-      qrt_interpreter_get_input_buffer(interpreter, 0, &input) != QRT_OK ||
-      qrt_interpreter_get_op_info(interpreter, 0, &op) != QRT_OK) {
+  PreparedOneOpModel layer(layer_model(shape), backend, isa);
+  if (!layer.ok()) {
     state.SkipWithError(qrt_last_error());
-  } else {
-    const std::vector<uint8_t> values = random_bytes(info.byte_size, 1);
-    std::copy(values.begin(), values.end(), static_cast<uint8_t*>(input));
-    const auto start = std::chrono::steady_clock::now();
-    for (auto _ : state) {
-      qrt_interpreter_invoke(interpreter);
-    }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double ops = 2.0 * double(layer_macs(shape));
-    state.counters["GOPS"] = benchmark::Counter(ops, benchmark::Counter::kIsIterationInvariantRate,
-                                                benchmark::Counter::kIs1000);
-    // The share of the single-core peak, from the wall time of the loop.
-    const double gops = seconds > 0 ? ops * double(state.iterations()) / seconds / 1e9 : 0.0;
-    state.counters["peak_pct"] = machine_peak_gops() > 0 ? 100.0 * gops / machine_peak_gops() : 0.0;
-    state.counters["count"] = shape.count;
-    state.SetLabel(op.kernel);
+    return;
   }
-  qrt_interpreter_destroy(interpreter);
-  qrt_options_destroy(options);
-  qrt_model_destroy(model);
+  const std::vector<uint8_t> values = random_bytes(layer.input_bytes(), 1);
+  std::copy(values.begin(), values.end(), static_cast<uint8_t*>(layer.input()));
+  const auto start = std::chrono::steady_clock::now();
+  for (auto _ : state) {
+    qrt_interpreter_invoke(layer.interpreter());
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double ops = 2.0 * double(layer_macs(shape));
+  state.counters["GOPS"] =
+      benchmark::Counter(ops, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+  // The share of the single-core peak, from the wall time of the loop.
+  const double gops = seconds > 0 ? ops * double(state.iterations()) / seconds / 1e9 : 0.0;
+  state.counters["peak_pct"] = machine_peak_gops() > 0 ? 100.0 * gops / machine_peak_gops() : 0.0;
+  state.counters["count"] = shape.count;
+  state.SetLabel(layer.kernel());
 }
 
 void run_peak(benchmark::State& state, const PeakLoop& loop) {

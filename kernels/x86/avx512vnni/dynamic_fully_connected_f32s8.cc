@@ -54,6 +54,13 @@ void find_range(const float* x, size_t n, float* lo_out, float* hi_out) {
   *hi_out = h;
 }
 
+// The reference's quantization parameters for these n values.
+reference::DynamicQuantization quantization_of(const float* x, size_t n) {
+  float lo = 0.0f, hi = 0.0f;
+  find_range(x, n, &lo, &hi);
+  return reference::dynamic_quantization_from_range(lo, hi);
+}
+
 // One row quantized into uint8 (= int8 storage + 128), zeros up to kp; the
 // last 1 to 15 values through masked loads and stores (short rows: a
 // convolution's gathered windows, K = 27 for a 3x3 RGB stem).
@@ -147,14 +154,8 @@ void dynamic_fully_connected_f32s8_8x32c4__avx512vnni(const DynamicFcRunParams& 
                                                        const void* packed, void* scratch, float* output) {
   const size_t k = static_cast<size_t>(p.k);
   const size_t kp = static_cast<size_t>(gemm_padded_k(kLayout, p.k));
-  reference::DynamicQuantization q;
-  if (p.quantization != nullptr) {
-    q = *p.quantization;
-  } else {
-    float lo = 0.0f, hi = 0.0f;
-    find_range(input, p.m * k, &lo, &hi);
-    q = reference::dynamic_quantization_from_range(lo, hi);
-  }
+  const reference::DynamicQuantization q =
+      p.quantization != nullptr ? *p.quantization : quantization_of(input, p.m * k);
   uint8_t* panel = static_cast<uint8_t*>(scratch);
   for (size_t r = 0; r < p.m; ++r) quantize_row(input + r * k, k, kp, q, panel + r * kp);
   const uint8_t* base = static_cast<const uint8_t*>(packed);
