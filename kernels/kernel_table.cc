@@ -35,6 +35,7 @@
 #if defined(QRT_HAVE_ARM_NEON_KERNELS) || defined(QRT_HAVE_ARM_NEONDOT_KERNELS) || defined(QRT_HAVE_ARM_I8MM_KERNELS)
 #include "kernels/arm/binary_s8.h"
 #include "kernels/arm/dwconv_s8.h"
+#include "kernels/arm/dynamic_fully_connected_f32s8.h"
 #include "kernels/arm/float_f32.h"
 #include "kernels/arm/fully_connected_f32w4.h"
 #include "kernels/arm/gemm_s8.h"
@@ -243,6 +244,8 @@ void fill_neon(KernelTable* t) {
   t->dequantize = {"dequantize_s8_f32__neon", arm::dequantize_s8_f32__neon};
   t->fully_connected_f32w4 = {"f32w4_gemm_minmax_4x8__neon", arm::f32w4_gemm_minmax_4x8__neon};
   t->softmax = {"softmax_s8__neon", arm::softmax_s8__neon};
+  t->dynamic_fully_connected = {"dynamic_fully_connected_f32s8_4x16__neon", arm::kQs8GemmNeon,
+                                arm::dynamic_fully_connected_f32s8_4x16__neon};
 #endif
 }
 #endif

@@ -1,11 +1,12 @@
-// The x86 DYNAMIC_FULLY_CONNECTED kernels (dispatch table slot
+// The x86 and AArch64 DYNAMIC_FULLY_CONNECTED kernels (dispatch table slot
 // dynamic_fully_connected) against reference::dynamic_fully_connected_f32s8:
 // float outputs compared bit for bit (memcmp), on random shapes (M, N, K not
 // multiples of the tiles) and edge cases: all-zero, all-negative and
 // all-positive inputs, NaN and infinite values, -0, tiny and huge scales,
 // weights at -128 / 127 with the longest K, per-tensor scales, with and
 // without bias and activation. Each ISA is reached through the table and
-// skipped when this CPU lacks it.
+// skipped when this CPU lacks it (and NEON on ARMv7, which has no such
+// kernel).
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -102,6 +103,12 @@ const qrt::DynamicFcKernel* kernel_for(const char* isa) {
     WARN("skipped: " << error);
     return nullptr;
   }
+#if defined(__arm__)
+  if (table->dynamic_fully_connected.run == nullptr) {
+    WARN("skipped: ARMv7 has no dynamic FC kernel (no vdivq_f32 / vrndnq_f32); the reference runs");
+    return nullptr;
+  }
+#endif
   REQUIRE(table->dynamic_fully_connected.run != nullptr);
   return &table->dynamic_fully_connected;
 }
@@ -165,3 +172,7 @@ TEST_CASE("x86 dynamic FC: avx512vnni equals the reference bit for bit on random
   check_random("avx512vnni");
 }
 TEST_CASE("x86 dynamic FC: avx512vnni edge cases", "[x86_dynamic_fc]") { check_edges("avx512vnni"); }
+TEST_CASE("arm dynamic FC: neon equals the reference bit for bit on random cases", "[arm_dynamic_fc]") {
+  check_random("neon");
+}
+TEST_CASE("arm dynamic FC: neon edge cases", "[arm_dynamic_fc]") { check_edges("neon"); }
