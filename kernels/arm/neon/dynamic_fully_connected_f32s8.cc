@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/dynamic_fc_driver.h"
 #include "kernels/reference/dynamic_fully_connected_f32s8.h"
 
 namespace qrt::arm {
@@ -59,9 +60,9 @@ inline int32x4_t quantize4(float32x4_t x, float32x4_t scale, float32x4_t zero_po
   return vsubq_s32(vcvtq_s32_f32(v), vdupq_n_s32(128));  // v is an integer: exact
 }
 
-// One row quantized into int16 (kr = 1: no K padding); the last 1 to 7
-// values through a zero-filled copy.
-void quantize_row(const float* x, size_t k, const reference::DynamicQuantization& q, int16_t* dst) {
+// One row quantized into int16 (kr = 1: kp == k, no padding); the last 1
+// to 7 values through a zero-filled copy.
+void quantize_row(const float* x, size_t k, size_t /*kp*/, const reference::DynamicQuantization& q, int16_t* dst) {
   const float32x4_t scale = vdupq_n_f32(q.scale);
   const float32x4_t zero_point_u8 = vdupq_n_f32(static_cast<float>(q.zero_point + 128));
   auto quantize8 = [&](const float* values) {
@@ -79,12 +80,6 @@ void quantize_row(const float* x, size_t k, const reference::DynamicQuantization
   }
 }
 
-struct Epilogue {
-  float input_scale;
-  int32_t zero_point;
-  bool has_bias;
-  float min, max;
-};
 
 // ClampF32::apply lane by lane: x < lo ? lo : (x > hi ? hi : x).
 inline float32x4_t clamp_as_reference(float32x4_t x, float32x4_t lo, float32x4_t hi) {
@@ -93,7 +88,7 @@ inline float32x4_t clamp_as_reference(float32x4_t x, float32x4_t lo, float32x4_t
 
 template <int ROWS>
 void dfc_tile(const int16_t* panel, size_t k, const uint8_t* tile, const int32_t* sums, const float* bias, float* c,
-              size_t c_stride, int cols, const Epilogue& e) {
+              size_t c_stride, int cols, const DynamicFcEpilogue& e) {
   int32x4_t acc[ROWS][kQuads];
   const int32_t* packed_bias = reinterpret_cast<const int32_t*>(tile);
   for (int r = 0; r < ROWS; ++r) {
@@ -135,33 +130,26 @@ void dfc_tile(const int16_t* panel, size_t k, const uint8_t* tile, const int32_t
   }
 }
 
-using TileFn = void (*)(const int16_t*, size_t, const uint8_t*, const int32_t*, const float*, float*, size_t, int,
-                        const Epilogue&);
-constexpr TileFn kTiles[kMr] = {dfc_tile<1>, dfc_tile<2>, dfc_tile<3>, dfc_tile<4>};
+constexpr DynamicFcTileFn<int16_t> kTiles[kMr] = {dfc_tile<1>, dfc_tile<2>, dfc_tile<3>, dfc_tile<4>};
+
+// This ISA's side of the shared driver (kernels/dynamic_fc_driver.h).
+struct NeonDynamicFc {
+  using Panel = int16_t;
+  static constexpr const GemmLayout& kLayout = arm::kLayout;
+  static reference::DynamicQuantization quantization_of(const float* x, size_t n) {
+    return arm::quantization_of(x, n);
+  }
+  static void quantize_row(const float* x, size_t k, size_t kp, const reference::DynamicQuantization& q, Panel* dst) {
+    arm::quantize_row(x, k, kp, q, dst);
+  }
+  static const DynamicFcTileFn<Panel>* tiles() { return kTiles; }
+};
 
 }  // namespace
 
 void dynamic_fully_connected_f32s8_4x16__neon(const DynamicFcRunParams& p, const float* input, const void* packed,
                                               void* scratch, float* output) {
-  const size_t k = static_cast<size_t>(p.k);
-  const reference::DynamicQuantization q =
-      p.quantization != nullptr ? *p.quantization : quantization_of(input, p.m * k);
-  int16_t* panel = static_cast<int16_t*>(scratch);
-  for (size_t r = 0; r < p.m; ++r) quantize_row(input + r * k, k, q, panel + r * k);
-  const uint8_t* base = static_cast<const uint8_t*>(packed);
-  const int32_t* sums = reinterpret_cast<const int32_t*>(base + dynamic_fc_sums_offset(kLayout, p.n, p.k));
-  const float* bias = reinterpret_cast<const float*>(sums + dynamic_fc_padded_n(kLayout, p.n));
-  const Epilogue e{q.scale, q.zero_point, p.has_bias, p.clamp.min, p.clamp.max};
-  const size_t tile_bytes = gemm_tile_bytes(kLayout, RequantRule::kFp32, p.k);
-  const size_t n = static_cast<size_t>(p.n);
-  for (size_t m0 = 0; m0 < p.m; m0 += kMr) {
-    const int rows = static_cast<int>(std::min<size_t>(kMr, p.m - m0));
-    const uint8_t* tile = base;
-    for (int n0 = 0; n0 < p.n; n0 += kNr, tile += tile_bytes) {
-      kTiles[rows - 1](panel + m0 * k, k, tile, sums + n0, bias + n0, output + m0 * n + n0, n,
-                       std::min(kNr, p.n - n0), e);
-    }
-  }
+  run_dynamic_fc<NeonDynamicFc>(p, input, packed, scratch, output);
 }
 
 }  // namespace qrt::arm

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/dynamic_fc_driver.h"
 #include "kernels/reference/dynamic_fully_connected_f32s8.h"
 #include "kernels/x86/dynamic_fully_connected_f32s8.h"
 
@@ -86,12 +87,6 @@ void quantize_row(const float* x, size_t k, size_t kp, const reference::DynamicQ
   std::memset(dst + k, 0, kp - k);
 }
 
-struct Epilogue {
-  float input_scale;
-  int32_t zero_point;  // int8 form
-  bool has_bias;
-  float min, max;
-};
 
 int32_t load_u32(const uint8_t* p) {
   int32_t v;
@@ -101,7 +96,7 @@ int32_t load_u32(const uint8_t* p) {
 
 template <int ROWS>
 void dfc_tile(const uint8_t* panel, size_t kp, const uint8_t* tile, const int32_t* sums, const float* bias, float* c,
-              size_t c_stride, int cols, const Epilogue& e) {
+              size_t c_stride, int cols, const DynamicFcEpilogue& e) {
   __m512i acc[ROWS][kVectors];
   const int32_t* packed_bias = reinterpret_cast<const int32_t*>(tile);
 #pragma GCC unroll 8
@@ -143,35 +138,27 @@ void dfc_tile(const uint8_t* panel, size_t kp, const uint8_t* tile, const int32_
   }
 }
 
-using TileFn = void (*)(const uint8_t*, size_t, const uint8_t*, const int32_t*, const float*, float*, size_t, int,
-                        const Epilogue&);
-constexpr TileFn kTiles[kMr] = {dfc_tile<1>, dfc_tile<2>, dfc_tile<3>, dfc_tile<4>,
+constexpr DynamicFcTileFn<uint8_t> kTiles[kMr] = {dfc_tile<1>, dfc_tile<2>, dfc_tile<3>, dfc_tile<4>,
                                 dfc_tile<5>, dfc_tile<6>, dfc_tile<7>, dfc_tile<8>};
+
+// This ISA's side of the shared driver (kernels/dynamic_fc_driver.h).
+struct Avx512vnniDynamicFc {
+  using Panel = uint8_t;
+  static constexpr const GemmLayout& kLayout = x86::kLayout;
+  static reference::DynamicQuantization quantization_of(const float* x, size_t n) {
+    return x86::quantization_of(x, n);
+  }
+  static void quantize_row(const float* x, size_t k, size_t kp, const reference::DynamicQuantization& q, Panel* dst) {
+    x86::quantize_row(x, k, kp, q, dst);
+  }
+  static const DynamicFcTileFn<Panel>* tiles() { return kTiles; }
+};
 
 }  // namespace
 
 void dynamic_fully_connected_f32s8_8x32c4__avx512vnni(const DynamicFcRunParams& p, const float* input,
                                                        const void* packed, void* scratch, float* output) {
-  const size_t k = static_cast<size_t>(p.k);
-  const size_t kp = static_cast<size_t>(gemm_padded_k(kLayout, p.k));
-  const reference::DynamicQuantization q =
-      p.quantization != nullptr ? *p.quantization : quantization_of(input, p.m * k);
-  uint8_t* panel = static_cast<uint8_t*>(scratch);
-  for (size_t r = 0; r < p.m; ++r) quantize_row(input + r * k, k, kp, q, panel + r * kp);
-  const uint8_t* base = static_cast<const uint8_t*>(packed);
-  const int32_t* sums = reinterpret_cast<const int32_t*>(base + dynamic_fc_sums_offset(kLayout, p.n, p.k));
-  const float* bias = reinterpret_cast<const float*>(sums + dynamic_fc_padded_n(kLayout, p.n));
-  const Epilogue e{q.scale, q.zero_point, p.has_bias, p.clamp.min, p.clamp.max};
-  const size_t tile_bytes = gemm_tile_bytes(kLayout, RequantRule::kFp32, p.k);
-  const size_t n = static_cast<size_t>(p.n);
-  for (size_t m0 = 0; m0 < p.m; m0 += kMr) {
-    const int rows = static_cast<int>(std::min<size_t>(kMr, p.m - m0));
-    const uint8_t* tile = base;
-    for (int n0 = 0; n0 < p.n; n0 += kNr, tile += tile_bytes) {
-      kTiles[rows - 1](panel + m0 * kp, kp, tile, sums + n0, bias + n0, output + m0 * n + n0, n,
-                       std::min(kNr, p.n - n0), e);
-    }
-  }
+  run_dynamic_fc<Avx512vnniDynamicFc>(p, input, packed, scratch, output);
 }
 
 }  // namespace qrt::x86
