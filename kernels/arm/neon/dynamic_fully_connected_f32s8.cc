@@ -132,24 +132,14 @@ void dfc_tile(const int16_t* panel, size_t k, const uint8_t* tile, const int32_t
 
 constexpr DynamicFcTileFn<int16_t> kTiles[kMr] = {dfc_tile<1>, dfc_tile<2>, dfc_tile<3>, dfc_tile<4>};
 
-// This ISA's side of the shared driver (kernels/dynamic_fc_driver.h).
-struct NeonDynamicFc {
-  using Panel = int16_t;
-  static constexpr const GemmLayout& kLayout = arm::kLayout;
-  static reference::DynamicQuantization quantization_of(const float* x, size_t n) {
-    return arm::quantization_of(x, n);
-  }
-  static void quantize_row(const float* x, size_t k, size_t kp, const reference::DynamicQuantization& q, Panel* dst) {
-    arm::quantize_row(x, k, kp, q, dst);
-  }
-  static const DynamicFcTileFn<Panel>* tiles() { return kTiles; }
-};
+// This ISA's parts for the shared driver (kernels/dynamic_fc_driver.h).
+const DynamicFcIsa<int16_t> kIsa{kLayout, quantization_of, quantize_row, kTiles};
 
 }  // namespace
 
 void dynamic_fully_connected_f32s8_4x16__neon(const DynamicFcRunParams& p, const float* input, const void* packed,
                                               void* scratch, float* output) {
-  run_dynamic_fc<NeonDynamicFc>(p, input, packed, scratch, output);
+  run_dynamic_fc(kIsa, p, input, packed, scratch, output);
 }
 
 }  // namespace qrt::arm

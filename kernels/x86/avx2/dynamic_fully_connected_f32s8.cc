@@ -147,24 +147,14 @@ void dfc_tile(const int16_t* panel, size_t kp, const uint8_t* tile, const int32_
 
 constexpr DynamicFcTileFn<int16_t> kTiles[kMr] = {dfc_tile<1>, dfc_tile<2>, dfc_tile<3>, dfc_tile<4>};
 
-// This ISA's side of the shared driver (kernels/dynamic_fc_driver.h).
-struct Avx2DynamicFc {
-  using Panel = int16_t;
-  static constexpr const GemmLayout& kLayout = x86::kLayout;
-  static reference::DynamicQuantization quantization_of(const float* x, size_t n) {
-    return x86::quantization_of(x, n);
-  }
-  static void quantize_row(const float* x, size_t k, size_t kp, const reference::DynamicQuantization& q, Panel* dst) {
-    x86::quantize_row(x, k, kp, q, dst);
-  }
-  static const DynamicFcTileFn<Panel>* tiles() { return kTiles; }
-};
+// This ISA's parts for the shared driver (kernels/dynamic_fc_driver.h).
+const DynamicFcIsa<int16_t> kIsa{kLayout, quantization_of, quantize_row, kTiles};
 
 }  // namespace
 
 void dynamic_fully_connected_f32s8_4x16c2__avx2(const DynamicFcRunParams& p, const float* input, const void* packed,
                                                 void* scratch, float* output) {
-  run_dynamic_fc<Avx2DynamicFc>(p, input, packed, scratch, output);
+  run_dynamic_fc(kIsa, p, input, packed, scratch, output);
 }
 
 }  // namespace qrt::x86
