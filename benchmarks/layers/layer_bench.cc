@@ -9,7 +9,7 @@
 // weights, 1 thread unless QRT_BENCH_THREADS says otherwise. The reference
 // kernels are slow on these shapes and registered only with
 // QRT_BENCH_REFERENCE=1. DYNAMIC_CONV_2D layers beside float32 ones:
-// dynamic_conv_bench.cc.
+// dynamic_ops_bench.cc.
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -20,7 +20,7 @@
 #include <benchmark/benchmark.h>
 
 #include "converter/qfb_writer.h"
-#include "dynamic_conv_bench.h"
+#include "dynamic_ops_bench.h"
 #include "layer_shapes.h"
 #include "one_op_model.h"
 #include "peak_probe.h"
@@ -176,7 +176,7 @@ int register_all() {
   for (const char* isa : {"sse41", "avx2", "avxvnni", "avx512vnni", "neon", "neondot", "i8mm"}) {
     if (isa_runs_here(isa)) isas.push_back(isa);
   }
-  register_dynamic_conv_benchmarks(std::vector<std::string>(isas.begin(), isas.end()));
+  register_dynamic_op_benchmarks(std::vector<std::string>(isas.begin(), isas.end()));
   const bool xnnpack = backend_built("xnnpack");
   for (const LayerShape& shape : kLayerShapes) {
     const std::string name = layer_name(shape);

@@ -75,6 +75,11 @@ void DynamicRnnProjection::recurrent(int direction, int row_begin, int row_count
              r_scale_count_ == 1 ? 1 : row_count, row_count, scratch_, out);
 }
 
+std::vector<RnnRowRange> rnn_recurrent_row_ranges(bool lstm, int hidden_size) {
+  if (lstm) return {{0, 4 * hidden_size}};
+  return {{0, 2 * hidden_size}, {2 * hidden_size, hidden_size}};
+}
+
 size_t lstm_scratch_size(const RnnParams& p) {
   const size_t bh = static_cast<size_t>(p.batch) * p.hidden_size;
   return static_cast<size_t>(p.sequence_length) * bh * 4 + bh * 4 + bh * 2;

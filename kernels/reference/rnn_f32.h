@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace qrt::reference {
 
@@ -78,6 +79,14 @@ class DynamicRnnProjection : public RnnProjection {
   int r_scale_count_;
   int8_t* scratch_;
 };
+
+// The rows of R that lstm_f32 and gru_f32 ask RnnProjection::recurrent for,
+// per direction: LSTM all 4H rows at once; GRU the z and r gates' 2H rows,
+// then the h gate's H rows. A projection may prepare for exactly these.
+struct RnnRowRange {
+  int begin, count;
+};
+std::vector<RnnRowRange> rnn_recurrent_row_ranges(bool lstm, int hidden_size);
 
 // Float values of scratch the kernels need.
 size_t lstm_scratch_size(const RnnParams& p);

@@ -5,6 +5,7 @@
 // double); int8 weights (DynamicRnnProjection) within the error that
 // quantizing x, h and the weights allows, and equal bit for bit to the same
 // recurrence fed by the reference DYNAMIC_FULLY_CONNECTED kernel.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -251,4 +252,56 @@ TEST_CASE("rnn reference: the int8 input projection is DYNAMIC_FULLY_CONNECTED's
   std::vector<int8_t> row(static_cast<size_t>(k.input));
   reference::dynamic_fully_connected_f32s8(p, v.x.data(), wq.data(), nullptr, row.data(), want.data());
   REQUIRE(std::memcmp(got.data(), want.data(), got.size() * sizeof(float)) == 0);
+}
+
+// A projection that records the rows of R each recurrent() call asks for.
+class RecordingProjection : public qrt::reference::RnnProjection {
+ public:
+  explicit RecordingProjection(int gates_times_hidden) : width_(gates_times_hidden) {}
+  void input(int, const float*, int rows, float* out) const override {
+    std::fill(out, out + static_cast<size_t>(rows) * width_, 0.25f);
+  }
+  void recurrent(int, int row_begin, int row_count, const float*, int rows, float* out) const override {
+    ranges.push_back({row_begin, row_count});
+    std::fill(out, out + static_cast<size_t>(rows) * row_count, 0.5f);
+  }
+  mutable std::vector<qrt::reference::RnnRowRange> ranges;
+
+ private:
+  int width_;
+};
+
+TEST_CASE("rnn reference: recurrent() is asked only for rnn_recurrent_row_ranges", "[rnn]") {
+  for (const bool lstm : {true, false}) {
+    for (const bool linear_before_reset : {false, true}) {
+      qrt::reference::RnnParams p;
+      p.sequence_length = 3;
+      p.batch = 2;
+      p.input_size = 4;
+      p.hidden_size = 5;
+      p.directions = 2;
+      p.linear_before_reset = !lstm && linear_before_reset;
+      const int gates = lstm ? 4 : 3;
+      RecordingProjection projection(gates * p.hidden_size);
+      const size_t state = static_cast<size_t>(p.directions) * p.batch * p.hidden_size;
+      std::vector<float> x(static_cast<size_t>(p.sequence_length) * p.batch * p.input_size, 1.0f);
+      std::vector<float> y(static_cast<size_t>(p.sequence_length) * state), y_h(state), y_c(state);
+      std::vector<float> scratch(lstm ? qrt::reference::lstm_scratch_size(p) : qrt::reference::gru_scratch_size(p));
+      if (lstm) {
+        qrt::reference::lstm_f32(p, projection, x.data(), nullptr, nullptr, nullptr, y.data(), y_h.data(), y_c.data(),
+                                 scratch.data());
+      } else {
+        qrt::reference::gru_f32(p, projection, x.data(), nullptr, nullptr, y.data(), y_h.data(), scratch.data());
+      }
+      const std::vector<qrt::reference::RnnRowRange> allowed =
+          qrt::reference::rnn_recurrent_row_ranges(lstm, p.hidden_size);
+      REQUIRE(projection.ranges.size() >= static_cast<size_t>(p.sequence_length * p.directions));
+      for (const qrt::reference::RnnRowRange& range : projection.ranges) {
+        INFO((lstm ? "LSTM" : "GRU") << " asked for rows " << range.begin << " + " << range.count);
+        REQUIRE(std::any_of(allowed.begin(), allowed.end(), [&](const qrt::reference::RnnRowRange& a) {
+          return a.begin == range.begin && a.count == range.count;
+        }));
+      }
+    }
+  }
 }
