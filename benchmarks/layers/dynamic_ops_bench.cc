@@ -68,23 +68,9 @@ std::vector<uint8_t> conv_model(const DynamicConvShape& s, bool dynamic) {
   return w.serialize();
 }
 
-void run_conv(benchmark::State& state, const DynamicConvShape& shape, bool dynamic, const std::string& isa) {
-  PreparedOneOpModel conv(conv_model(shape, dynamic), "qrt", isa.c_str());
-  if (!conv.ok()) {
-    state.SkipWithError(qrt_last_error());
-    return;
-  }
-  std::mt19937 rng(1);
-  std::uniform_real_distribution<float> dist(-1.0f, 2.0f);
-  std::vector<float> values(conv.input_bytes() / sizeof(float));
-  for (float& v : values) v = dist(rng);
-  std::memcpy(conv.input(), values.data(), conv.input_bytes());
-  for (auto _ : state) qrt_interpreter_invoke(conv.interpreter());
-  const double macs = double(output_size(shape.height, shape.stride)) * output_size(shape.width, shape.stride) *
-                      shape.kernel * shape.kernel * shape.input_channels * shape.output_channels;
-  state.counters["GOPS"] =
-      benchmark::Counter(2.0 * macs, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
-  state.SetLabel(conv.kernel());
+double conv_macs(const DynamicConvShape& s) {
+  return double(output_size(s.height, s.stride)) * output_size(s.width, s.stride) * s.kernel * s.kernel *
+         s.input_channels * s.output_channels;
 }
 
 struct RnnShape {
@@ -136,47 +122,51 @@ std::vector<uint8_t> rnn_model(const RnnShape& s, bool dynamic) {
   return w.serialize();
 }
 
-void run_rnn(benchmark::State& state, const RnnShape& shape, bool dynamic, const std::string& isa) {
-  PreparedOneOpModel rnn(rnn_model(shape, dynamic), "qrt", isa.c_str());
-  if (!rnn.ok()) {
+double rnn_macs(const RnnShape& s) {
+  return double(s.steps) * s.batch * (s.lstm ? 4 : 3) * s.hidden * double(s.input + s.hidden);
+}
+
+// Invokes a one-op model with a float input of values in [-1, 2] on `isa`.
+void run_float_model(benchmark::State& state, const std::vector<uint8_t>& file, const std::string& isa,
+                     double macs) {
+  PreparedOneOpModel model(file, "qrt", isa.c_str());
+  if (!model.ok()) {
     state.SkipWithError(qrt_last_error());
     return;
   }
   std::mt19937 rng(1);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> values(rnn.input_bytes() / sizeof(float));
+  std::uniform_real_distribution<float> dist(-1.0f, 2.0f);
+  std::vector<float> values(model.input_bytes() / sizeof(float));
   for (float& v : values) v = dist(rng);
-  std::memcpy(rnn.input(), values.data(), rnn.input_bytes());
-  for (auto _ : state) qrt_interpreter_invoke(rnn.interpreter());
-  const double macs =
-      double(shape.steps) * shape.batch * (shape.lstm ? 4 : 3) * shape.hidden * double(shape.input + shape.hidden);
+  std::memcpy(model.input(), values.data(), model.input_bytes());
+  for (auto _ : state) qrt_interpreter_invoke(model.interpreter());
   state.counters["GOPS"] =
       benchmark::Counter(2.0 * macs, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
-  state.SetLabel(rnn.kernel());
+  state.SetLabel(model.kernel());
+}
+
+// dynamic/<layer>/qrt_<isa> and float/<layer>/qrt_<isa> for each ISA.
+template <typename MakeModel>
+void register_layer(const std::string& layer, const std::vector<std::string>& isas, const MakeModel& make_model,
+                    double macs) {
+  for (const std::string& isa : isas) {
+    for (const bool dynamic : {true, false}) {
+      const std::string name = std::string(dynamic ? "dynamic/" : "float/") + layer + "/qrt_" + isa;
+      benchmark::RegisterBenchmark(name.c_str(), run_float_model, make_model(dynamic), isa, macs)
+          ->Unit(benchmark::kMicrosecond)
+          ->UseRealTime();
+    }
+  }
 }
 
 }  // namespace
 
 void register_dynamic_op_benchmarks(const std::vector<std::string>& isas) {
   for (const DynamicConvShape& shape : kShapes) {
-    for (const std::string& isa : isas) {
-      for (const bool dynamic : {true, false}) {
-        const std::string name = std::string(dynamic ? "dynamic/" : "float/") + shape.name + "/qrt_" + isa;
-        benchmark::RegisterBenchmark(name.c_str(), run_conv, shape, dynamic, isa)
-            ->Unit(benchmark::kMicrosecond)
-            ->UseRealTime();
-      }
-    }
+    register_layer(shape.name, isas, [&](bool dynamic) { return conv_model(shape, dynamic); }, conv_macs(shape));
   }
   for (const RnnShape& shape : kRnnShapes) {
-    for (const std::string& isa : isas) {
-      for (const bool dynamic : {true, false}) {
-        const std::string name = std::string(dynamic ? "dynamic/" : "float/") + shape.name + "/qrt_" + isa;
-        benchmark::RegisterBenchmark(name.c_str(), run_rnn, shape, dynamic, isa)
-            ->Unit(benchmark::kMicrosecond)
-            ->UseRealTime();
-      }
-    }
+    register_layer(shape.name, isas, [&](bool dynamic) { return rnn_model(shape, dynamic); }, rnn_macs(shape));
   }
 }
 
