@@ -38,13 +38,9 @@ reference::DynamicQuantization quantization_of(const float* x, size_t n) {
     lo = vbslq_f32(vcltq_f32(v, lo), v, lo);
     hi = vbslq_f32(vcgtq_f32(v, hi), v, hi);
   }
-  float l = 0.0f, h = 0.0f;
-  for (int j = 0; j < 4; ++j) {
-    l = vgetq_lane_f32(lo, 0) < l ? vgetq_lane_f32(lo, 0) : l;
-    h = vgetq_lane_f32(hi, 0) > h ? vgetq_lane_f32(hi, 0) : h;
-    lo = vextq_f32(lo, lo, 1);
-    hi = vextq_f32(hi, hi, 1);
-  }
+  // No lane holds NaN or -0 (each starts at 0 and only takes smaller or
+  // larger numbers), so FMINV / FMAXV give the scalar loop's answer.
+  float l = vminvq_f32(lo), h = vmaxvq_f32(hi);
   for (; i < n; ++i) {
     l = x[i] < l ? x[i] : l;
     h = x[i] > h ? x[i] : h;
